@@ -1,0 +1,15 @@
+package io.tributary.spi.metadata;
+
+import io.tributary.spi.plugin.Plugin;
+
+/** Creates the cluster metadata store. Selected by {@code metadata.plugin}. */
+public interface MetadataProvider extends Plugin {
+
+    /**
+     * Opens the store: recovers committed metadata (replaying the metadata log) before
+     * returning, so {@link MetadataStore#image()} is current when the kernel starts serving.
+     *
+     * @throws MetadataException if the stored metadata cannot be read
+     */
+    MetadataStore open(MetadataContext context);
+}

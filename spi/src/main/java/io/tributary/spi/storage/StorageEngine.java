@@ -1,0 +1,35 @@
+package io.tributary.spi.storage;
+
+import java.util.Set;
+
+/**
+ * A storage engine: the set of partition logs on this broker. Thread-safe: the kernel opens
+ * and deletes partitions from several threads.
+ */
+public interface StorageEngine extends AutoCloseable {
+
+    Set<StorageCapability> capabilities();
+
+    /** The partitions that have data on disk, found when the engine was opened. */
+    Set<PartitionId> existingPartitions();
+
+    /**
+     * Opens a partition's log, creating it when it does not exist. Runs recovery first when
+     * the last shutdown was not clean: a torn or corrupt tail is truncated (and logged with the
+     * partition and offset), indexes are rebuilt. Opening a partition that is already open
+     * returns the same instance.
+     *
+     * @throws StorageException if the log cannot be opened
+     */
+    PartitionLog open(PartitionId partition, LogConfig config);
+
+    /**
+     * Closes (if open) and removes a partition's data. Deletion may finish in the background,
+     * but a partition opened with the same name afterwards starts empty.
+     */
+    void delete(PartitionId partition);
+
+    /** Flushes and closes every open log, marking the shutdown clean. Idempotent. */
+    @Override
+    void close();
+}
