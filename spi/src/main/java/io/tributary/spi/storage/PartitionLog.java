@@ -11,7 +11,8 @@ import java.util.Optional;
  * <p>Threading: one writer at a time (the kernel guarantees it: appends, truncation, retention,
  * deletion of records and config updates for a partition never run concurrently). Reads and
  * the offset getters are safe from any thread at any time; they see only fully appended
- * batches.
+ * batches. {@link #sync()} may run on another thread concurrently with appends (the kernel's
+ * group-commit stage): it makes durable at least everything appended before it was called.
  *
  * <p>Errors: {@link OffsetOutOfRangeException} for reads outside the log, {@link
  * StorageException} for I/O failures (the kernel answers KAFKA_STORAGE_ERROR). A failed append
@@ -98,7 +99,11 @@ public interface PartitionLog extends AutoCloseable {
      */
     int enforceRetention(long nowMs);
 
-    /** Makes everything appended so far durable. Many appends may share one sync. */
+    /**
+     * Makes everything appended before the call durable, and advances {@link #recoveryPoint()}.
+     * Many appends share one sync. Safe to call from a thread other than the writer's while the
+     * writer keeps appending (including across a segment roll).
+     */
     void sync();
 
     /** Applies a changed configuration (segment size, retention, flush policy, ...). */
