@@ -295,14 +295,12 @@ final class RaftMetadataStore implements MetadataStore {
 
     /**
      * Stops accepting writes, lets the controller thread finish what it is doing (writes queued
-     * behind fail with NOT_CONTROLLER) and closes the log. Idempotent. When called from the
-     * controller thread itself (a listener), the log closes once that thread's current task ends.
+     * behind fail with NOT_CONTROLLER) and closes the log. Idempotent; every call from outside the
+     * controller thread returns only once the log is closed. When called from the controller
+     * thread itself (a listener), the log closes once that thread's current task ends.
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
         closed = true;
         executor.shutdown();
         if (executor.isControllerThread()) {

@@ -183,7 +183,11 @@ class ClusterOperationsTest {
     void shouldTellListenersEveryImageInCommitOrderBeforeFuturesComplete() {
         store = openWithBrokers(dir, 1);
         List<MetadataImage[]> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        store.addListener((previous, current) -> seen.add(new MetadataImage[] {previous, current}));
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.addListener((previous, current) -> {
+            threads.add(Thread.currentThread().getName());
+            seen.add(new MetadataImage[] {previous, current});
+        });
         MetadataImage start = store.image();
 
         List<CompletableFuture<?>> futures = new ArrayList<>();
@@ -204,6 +208,21 @@ class ClusterOperationsTest {
             expectedPrevious = pair[1];
         }
         assertSame(store.image(), expectedPrevious);
+        assertEquals(java.util.Set.of("metadata-raft-controller-1"), java.util.Set.copyOf(threads));
+    }
+
+    @Test
+    void shouldCloseFromAListenerWithoutDeadlock() {
+        store = openWithBrokers(dir, 1);
+        store.addListener((previous, current) -> store.close());
+
+        assertTrue(createOne(store, topic("last", 1, 1)).succeeded(), "the write in progress completes");
+        assertEquals(
+                MetadataError.NOT_CONTROLLER,
+                failure(store.allocateProducerIds(1)).error());
+        store.close();
+        store = TestStores.open(dir);
+        assertTrue(store.image().topic("last").isPresent());
     }
 
     @Test
