@@ -96,7 +96,8 @@ public final class FileRaftLog implements RaftLog {
                     boolean newest = i == files.size() - 1;
                     long expectedBase =
                             segments.isEmpty() ? -1 : segments.getLast().endOffset();
-                    segments.add(recover(files.get(i), expectedBase, newest));
+                    int previousEpoch = segments.isEmpty() ? -1 : lastEpochOf(segments.getLast());
+                    segments.add(recover(files.get(i), expectedBase, previousEpoch, newest));
                 }
                 if (segments.isEmpty()) {
                     segments.add(createSegment(dir, emptyStartOffset));
@@ -129,7 +130,7 @@ public final class FileRaftLog implements RaftLog {
         return Long.parseLong(digits);
     }
 
-    private static Segment recover(Path file, long expectedBase, boolean newest) throws IOException {
+    private static Segment recover(Path file, long expectedBase, int previousEpoch, boolean newest) throws IOException {
         long base = parseBaseOffset(file);
         if (expectedBase >= 0 && base != expectedBase) {
             throw new CorruptLogException("Metadata log segment " + file + " starts at offset " + base
@@ -142,7 +143,7 @@ public final class FileRaftLog implements RaftLog {
             checkHeader(file, channel, fileSize, base);
             long position = SEGMENT_HEADER_BYTES;
             long expectedOffset = base;
-            int epoch = -1;
+            int epoch = previousEpoch;
             ByteBuffer header = ByteBuffer.allocate(BatchFormat.FRAME_HEADER_BYTES);
             while (position < fileSize) {
                 String problem = null;
@@ -440,10 +441,16 @@ public final class FileRaftLog implements RaftLog {
     private int lastBatchEpoch() {
         for (Segment segment : segments.reversed()) {
             if (!segment.batches.isEmpty()) {
-                return segment.batches.lastEntry().getValue().epoch();
+                return lastEpochOf(segment);
             }
         }
         return -1;
+    }
+
+    private static int lastEpochOf(Segment segment) {
+        return segment.batches.isEmpty()
+                ? -1
+                : segment.batches.lastEntry().getValue().epoch();
     }
 
     @Override
