@@ -10,6 +10,7 @@ public interface MetadataProvider extends Plugin {
      * returning, so {@link MetadataStore#image()} is current when the kernel starts serving.
      *
      * @throws MetadataException if the stored metadata cannot be read
+     * @throws io.tributary.spi.plugin.PluginException if the store's settings are invalid
      */
     MetadataStore open(MetadataContext context);
 }

@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * new image is published (listeners have run), or complete exceptionally with a {@link
  * MetadataException} naming a {@link MetadataError}. The kernel validates names and config
  * values before calling; the store checks what depends on state (existence, counts, brokers).
+ * Futures may complete on the store's own thread: dependent stages that block must run on
+ * another executor ({@code thenApplyAsync(fn, executor)}), or they stall every metadata change.
+ * Once the store is closed, writes complete exceptionally with {@link MetadataError#NOT_CONTROLLER}.
  */
 public interface MetadataStore extends AutoCloseable {
 
@@ -25,11 +28,16 @@ public interface MetadataStore extends AutoCloseable {
 
     /**
      * Adds a listener called with each newly published image, in commit order, on the store's
-     * own thread. The listener must not block.
+     * own thread. The listener must not block. It sees only images published after it was added:
+     * add it first, then read {@link #image()} for the starting state (an image seen both ways is
+     * harmless, since each call carries the previous and the current image).
      */
     void addListener(MetadataListener listener);
 
-    /** Registers (or re-registers after a restart) a broker with its endpoints. */
+    /**
+     * Registers (or re-registers after a restart) a broker with its endpoints. Idempotent: the
+     * same registration again changes nothing; a new incarnation id replaces the old one.
+     */
     CompletableFuture<Void> registerBroker(BrokerRegistration registration);
 
     /**
@@ -55,7 +63,12 @@ public interface MetadataStore extends AutoCloseable {
      */
     CompletableFuture<Void> alterConfigs(ConfigResource resource, Map<String, String> changes, boolean validateOnly);
 
-    /** Reserves the next block of producer ids for a broker. */
+    /**
+     * Reserves the next block of producer ids for a registered broker. Blocks never overlap and
+     * are never handed out twice, across restarts included.
+     *
+     * <p>Fails with {@link MetadataError#BROKER_NOT_AVAILABLE} if the broker is not registered.
+     */
     CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);
 
     @Override
