@@ -167,9 +167,14 @@ public enum CompressionType {
     }
 
     /**
-     * A stream of the bytes decompressed from {@code in}; closing it closes {@code in}. Damaged
-     * input surfaces as an {@link IOException} from the constructor or from a read. The stream
-     * allocates in proportion to the data it actually reads, never to sizes the data claims.
+     * A stream of the bytes decompressed from {@code in}; closing it closes {@code in} and frees
+     * the decoder (zstd's is native memory: always close). Damaged input surfaces as an {@link
+     * IOException} from the constructor or from a read.
+     *
+     * <p>Memory is bounded whatever the data claims: gzip uses fixed buffers; snappy grows with
+     * the input actually read (at most 22 output bytes per input byte); lz4 allocates at most
+     * two blocks of the size the frame declares (at most 4 MiB each); zstd allocates the window
+     * the frame declares, natively, up to zstd's default limit of 128 MiB.
      */
     public InputStream wrapForInput(InputStream in) throws IOException {
         return switch (this) {

@@ -1,6 +1,9 @@
 package io.tributary.protocol.record;
 
-/** The bytes are not a well-formed, intact v2 record batch: a CRC mismatch, an impossible length, truncation, or data that does not decompress. Kafka answers {@code CORRUPT_MESSAGE}. */
+/**
+ * The bytes are not a well-formed, intact v2 record batch: a CRC mismatch, an impossible length,
+ * truncation, or data that does not decompress. Kafka answers {@code CORRUPT_MESSAGE}.
+ */
 public final class CorruptRecordException extends RecordException {
     private static final long serialVersionUID = 1L;
 

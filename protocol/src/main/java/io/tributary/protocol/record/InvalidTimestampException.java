@@ -1,6 +1,10 @@
 package io.tributary.protocol.record;
 
-/** A record timestamp outside the range the topic accepts ({@code message.timestamp.before.max.ms} / {@code after.max.ms}). Kafka answers {@code INVALID_TIMESTAMP}. */
+/**
+ * A record timestamp outside the range the topic accepts ({@code
+ * message.timestamp.before.max.ms} / {@code after.max.ms}). Kafka answers {@code
+ * INVALID_TIMESTAMP}.
+ */
 public final class InvalidTimestampException extends RecordException {
     private static final long serialVersionUID = 1L;
 

@@ -14,8 +14,8 @@ import java.util.List;
  * retained: for an uncompressed batch they view the batch's own buffer and are valid only while
  * that buffer is (the caller owns it); for a compressed batch they view a heap array holding this
  * record's decompressed bytes and stay valid as long as they are referenced. Use {@link
- * #keyBytes()} / {@link #valueBytes()} for copies. Immutable once read; headers are decoded on
- * first use. Not thread-safe until {@link #headers()} has been called once.
+ * #keyBytes()} / {@link #valueBytes()} for copies. Headers are decoded on first use, so an
+ * instance is not thread-safe: hand it to another thread only through safe publication.
  */
 public final class Record {
     private final ByteBuf buf;

@@ -13,7 +13,8 @@ import java.util.Objects;
  * magic other than 2) are an error.
  *
  * <p>A view: nothing is copied or retained, and the buffer's indexes are not moved. The caller
- * keeps the buffer alive while the batches are used. Not thread-safe.
+ * keeps the buffer alive while the batches are used. Immutable; its iterators are not
+ * thread-safe.
  */
 public final class RecordBatches implements Iterable<RecordBatch> {
     private final ByteBuf buf;

@@ -62,9 +62,9 @@ public final class RecordValidator {
     /**
      * Validates one batch: integrity ({@link RecordBatch#ensureValid()}), header consistency
      * (at least one record, {@code lastOffsetDelta = recordsCount - 1}, a sequence with every
-     * producer id outside control batches, a producer id for transactional batches), policy ({@code options}), and every
-     * record: well-formed, offset deltas 0, 1, ... in order, exactly {@code recordsCount} of them
-     * and nothing after them.
+     * producer id outside control batches, a producer id for transactional batches), policy
+     * ({@code options}), and every record: well-formed, offset deltas 0, 1, ... in order,
+     * exactly {@code recordsCount} of them and nothing after them.
      *
      * @throws RecordException as described on the class
      */
