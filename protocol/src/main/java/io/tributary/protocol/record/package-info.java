@@ -1,0 +1,2 @@
+/** Kafka record batches (magic 2). */
+package io.tributary.protocol.record;
