@@ -1,0 +1,17 @@
+/**
+ * The Kafka wire format over Netty {@code ByteBuf}s: generated message classes, the codec runtime they use, and the
+ * framing helpers of the broker's network layer.
+ */
+module io.tributary.protocol {
+    // ByteBuf and ByteBufAllocator appear in the public API.
+    requires transitive io.netty.buffer;
+    // FileRegion (file-backed records, MessageWriter parts) appears in the public API.
+    requires transitive io.netty.transport;
+    // ReferenceCountUtil, to release MessageWriter parts.
+    requires io.netty.common;
+
+    exports io.tributary.protocol;
+    exports io.tributary.protocol.codec;
+    exports io.tributary.protocol.message;
+    exports io.tributary.protocol.frame;
+}
