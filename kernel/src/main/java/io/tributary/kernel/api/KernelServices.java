@@ -1,0 +1,86 @@
+package io.tributary.kernel.api;
+
+import io.tributary.kernel.config.BrokerConfig;
+import io.tributary.kernel.partition.PartitionManager;
+import io.tributary.kernel.pipeline.RequestPipeline;
+import io.tributary.spi.metadata.BrokerRegistration;
+import io.tributary.spi.metadata.MetadataStore;
+import io.tributary.spi.plugin.Time;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * What API handlers share: configuration, metadata, partitions, the request pipeline, the clock
+ * and a timer. Built once at start-up; immutable apart from the advertised endpoints, which are
+ * known only after the listeners are bound.
+ */
+public final class KernelServices {
+    private final BrokerConfig config;
+    private final MetadataStore metadata;
+    private final PartitionManager partitions;
+    private final RequestPipeline pipeline;
+    private final Time time;
+    private final ScheduledThreadPoolExecutor timer;
+    private volatile List<BrokerRegistration.Endpoint> advertised = List.of();
+
+    public KernelServices(
+            BrokerConfig config,
+            MetadataStore metadata,
+            PartitionManager partitions,
+            RequestPipeline pipeline,
+            Time time,
+            ScheduledThreadPoolExecutor timer) {
+        this.config = Objects.requireNonNull(config);
+        this.metadata = Objects.requireNonNull(metadata);
+        this.partitions = Objects.requireNonNull(partitions);
+        this.pipeline = Objects.requireNonNull(pipeline);
+        this.time = Objects.requireNonNull(time);
+        this.timer = Objects.requireNonNull(timer);
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public int nodeId() {
+        return partitions.nodeId();
+    }
+
+    public MetadataStore metadata() {
+        return metadata;
+    }
+
+    public PartitionManager partitions() {
+        return partitions;
+    }
+
+    public RequestPipeline pipeline() {
+        return pipeline;
+    }
+
+    public Time time() {
+        return time;
+    }
+
+    public ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    public List<BrokerRegistration.Endpoint> advertised() {
+        return advertised;
+    }
+
+    public void advertised(List<BrokerRegistration.Endpoint> endpoints) {
+        this.advertised = List.copyOf(endpoints);
+    }
+
+    /**
+     * Runs {@code task} on the handler thread once the partition manager has applied every
+     * metadata change committed so far (the metadata listener queues each image into the ring
+     * before a write's future completes, so a task queued now runs after it).
+     */
+    public void afterMetadataApplied(Runnable task) {
+        pipeline.execute(task);
+    }
+}

@@ -1,0 +1,267 @@
+package io.tributary.kernel.partition;
+
+import io.tributary.kernel.config.BrokerConfig;
+import io.tributary.kernel.config.TopicConfig;
+import io.tributary.kernel.config.TopicConfigs;
+import io.tributary.spi.metadata.ConfigResource;
+import io.tributary.spi.metadata.MetadataImage;
+import io.tributary.spi.metadata.PartitionImage;
+import io.tributary.spi.metadata.TopicImage;
+import io.tributary.spi.plugin.Time;
+import io.tributary.spi.replication.ReplicationManager;
+import io.tributary.spi.storage.LogSlice;
+import io.tributary.spi.storage.PartitionId;
+import io.tributary.spi.storage.PartitionLog;
+import io.tributary.spi.storage.ProducerSnapshot;
+import io.tributary.spi.storage.RecordBatchLayout;
+import io.tributary.spi.storage.StorageEngine;
+import io.tributary.spi.storage.StorageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions this broker hosts, kept in step with the metadata image: replicas assigned
+ * here are opened (with recovery and producer-state rebuild), removed ones closed and deleted,
+ * config changes applied.
+ *
+ * <p>Threading: {@link #apply} and {@link #closeAll} run on the request handler thread; lookups
+ * are safe from any thread.
+ */
+public final class PartitionManager {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionManager.class);
+    private static final int REBUILD_READ_BYTES = 1 << 20;
+
+    private final int nodeId;
+    private final BrokerConfig brokerConfig;
+    private final StorageEngine engine;
+    private final Time time;
+    private final ReplicationManager replication;
+    private final Partition.HighWatermarkListener hwListener;
+    private final ConcurrentHashMap<TopicPartitionKey, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile MetadataImage image = MetadataImage.EMPTY;
+
+    public PartitionManager(
+            int nodeId,
+            BrokerConfig brokerConfig,
+            StorageEngine engine,
+            Time time,
+            ReplicationManager replication,
+            Partition.HighWatermarkListener hwListener) {
+        this.nodeId = nodeId;
+        this.brokerConfig = brokerConfig;
+        this.engine = engine;
+        this.time = time;
+        this.replication = replication;
+        this.hwListener = hwListener;
+    }
+
+    public MetadataImage image() {
+        return image;
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public Optional<Partition> get(TopicPartitionKey key) {
+        return Optional.ofNullable(partitions.get(key));
+    }
+
+    public Optional<Partition> get(String topic, int partition) {
+        return get(new TopicPartitionKey(topic, partition));
+    }
+
+    /** The partition of the topic with this id, if the topic exists and the partition is local. */
+    public Optional<Partition> get(UUID topicId, int partition) {
+        TopicImage topic = image.topicsById().get(topicId);
+        if (topic == null) {
+            return Optional.empty();
+        }
+        Partition p = partitions.get(new TopicPartitionKey(topic.name(), partition));
+        return p != null && p.topicId().equals(topicId) ? Optional.of(p) : Optional.empty();
+    }
+
+    public Collection<Partition> all() {
+        return partitions.values();
+    }
+
+    /** The effective config of a topic in the current image. */
+    public TopicConfig topicConfig(String topic) {
+        return TopicConfigs.resolve(image.configs(ConfigResource.topic(topic)), brokerConfig);
+    }
+
+    /**
+     * Brings the hosted partitions in line with {@code next}. Handler thread only.
+     *
+     * @throws StorageException if a log cannot be opened (the partition stays closed)
+     */
+    public void apply(MetadataImage next) {
+        MetadataImage previous = this.image;
+        Map<TopicPartitionKey, Boolean> wanted = new HashMap<>();
+        for (TopicImage topic : next.topicsByName().values()) {
+            Map<String, String> overrides = next.configs(ConfigResource.topic(topic.name()));
+            boolean configChanged = !overrides.equals(previous.configs(ConfigResource.topic(topic.name())));
+            TopicConfig config = null;
+            for (PartitionImage p : topic.partitions().values()) {
+                if (!p.replicas().contains(nodeId)) {
+                    continue;
+                }
+                TopicPartitionKey key = new TopicPartitionKey(topic.name(), p.partition());
+                wanted.put(key, Boolean.TRUE);
+                Partition existing = partitions.get(key);
+                if (existing != null && !existing.topicId().equals(topic.id())) {
+                    remove(existing);
+                    existing = null;
+                }
+                if (config == null) {
+                    config = TopicConfigs.resolve(overrides, brokerConfig);
+                }
+                if (existing == null) {
+                    try {
+                        open(new PartitionId(topic.name(), topic.id(), p.partition()), config, p);
+                    } catch (StorageException e) {
+                        LOG.error("Cannot open partition {}-{}", topic.name(), p.partition(), e);
+                    }
+                } else {
+                    if (configChanged) {
+                        existing.config(config);
+                    }
+                    if (!existing.image().equals(p)) {
+                        existing.image(p);
+                        replication.onPartitionChange(existing.id(), p);
+                    }
+                }
+            }
+        }
+        for (Partition p : List.copyOf(partitions.values())) {
+            if (!wanted.containsKey(p.key())) {
+                remove(p);
+            }
+        }
+        this.image = next;
+    }
+
+    private void open(PartitionId id, TopicConfig config, PartitionImage placement) {
+        PartitionLog log = engine.open(id, config.log());
+        Partition partition = new Partition(id, log, config, placement, hwListener, time.nanoseconds());
+        rebuildProducerState(partition);
+        partition.resetHighWatermark(log.logEndOffset());
+        partitions.put(partition.key(), partition);
+        replication.onPartitionChange(id, placement);
+    }
+
+    private void remove(Partition p) {
+        partitions.remove(p.key(), p);
+        try {
+            engine.delete(p.id());
+            LOG.info("Deleted partition {} (topic id {})", p.key(), p.topicId());
+        } catch (StorageException e) {
+            LOG.error("Cannot delete partition {}", p.key(), e);
+        }
+    }
+
+    /** Restores idempotent-producer state: the latest snapshot, then every batch after it. */
+    private void rebuildProducerState(Partition partition) {
+        PartitionLog log = partition.log();
+        ProducerStateTable table = partition.producers();
+        long from = log.logStartOffset();
+        Optional<ProducerSnapshot> snapshot = log.latestProducerSnapshot();
+        if (snapshot.isPresent()) {
+            try {
+                table.restore(snapshot.get().state());
+                from = Math.max(from, snapshot.get().offset());
+            } catch (IllegalArgumentException e) {
+                LOG.warn("Ignoring producer snapshot of {}: {}; rebuilding from the log", partition, e.getMessage());
+                table.clear();
+            }
+        }
+        long end = log.logEndOffset();
+        while (from < end) {
+            LogSlice slice = log.read(from, REBUILD_READ_BYTES, end, true);
+            try {
+                if (slice.sizeInBytes() == 0) {
+                    break;
+                }
+                ByteBuffer bytes = readAll(slice);
+                int pos = 0;
+                long next = from;
+                while (bytes.limit() - pos >= RecordBatchLayout.HEADER_SIZE) {
+                    int size = RecordBatchLayout.totalSize(bytes, pos);
+                    if (size <= 0 || pos + size > bytes.limit()) {
+                        break;
+                    }
+                    long pid = RecordBatchLayout.producerId(bytes, pos);
+                    if (pid >= 0 && !RecordBatchLayout.isControl(bytes, pos)) {
+                        table.update(
+                                pid,
+                                RecordBatchLayout.producerEpoch(bytes, pos),
+                                RecordBatchLayout.baseSequence(bytes, pos),
+                                RecordBatchLayout.lastOffsetDelta(bytes, pos),
+                                RecordBatchLayout.baseOffset(bytes, pos),
+                                RecordBatchLayout.maxTimestamp(bytes, pos));
+                    }
+                    next = RecordBatchLayout.lastOffset(bytes, pos) + 1;
+                    pos += size;
+                }
+                if (next <= from) {
+                    break;
+                }
+                from = next;
+            } finally {
+                slice.release();
+            }
+        }
+    }
+
+    private static ByteBuffer readAll(LogSlice slice) {
+        return switch (slice) {
+            case LogSlice.Memory m -> m.buffer();
+            case LogSlice.FileRegion f -> {
+                ByteBuffer buf = ByteBuffer.allocate(f.sizeInBytes());
+                try {
+                    long pos = f.position();
+                    while (buf.hasRemaining()) {
+                        int n = f.channel().read(buf, pos);
+                        if (n < 0) {
+                            break;
+                        }
+                        pos += n;
+                    }
+                } catch (IOException e) {
+                    throw new StorageException("Cannot read " + f, e);
+                }
+                yield buf.flip();
+            }
+        };
+    }
+
+    /** Writes producer snapshots and closes every partition (clean shutdown). Handler thread only. */
+    public void closeAll() {
+        List<Partition> all = new ArrayList<>(partitions.values());
+        partitions.clear();
+        for (Partition p : all) {
+            try {
+                p.log()
+                        .writeProducerSnapshot(
+                                p.log().logEndOffset(), p.producers().snapshot());
+            } catch (StorageException e) {
+                LOG.warn("Cannot write producer snapshot of {}", p, e);
+            }
+            try {
+                p.log().close();
+            } catch (StorageException e) {
+                LOG.warn("Cannot close {}", p, e);
+            }
+        }
+    }
+}

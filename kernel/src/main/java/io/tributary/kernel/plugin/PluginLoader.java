@@ -1,0 +1,164 @@
+package io.tributary.kernel.plugin;
+
+import io.tributary.spi.plugin.Plugin;
+import io.tributary.spi.plugin.PluginException;
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds plugins. Providers come from the kernel's own layer (the module path, or the class path
+ * in tests) and from each subfolder of {@code plugin.path}, which is resolved into a
+ * {@link ModuleLayer} of its own so that one plugin's dependencies never collide with
+ * another's. Not thread-safe; used once at start-up.
+ */
+public final class PluginLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
+
+    private final List<PluginSource> sources;
+
+    private PluginLoader(List<PluginSource> sources) {
+        this.sources = sources;
+    }
+
+    /** Where providers are looked up: a layer (with the folder it came from) or the boot loader. */
+    private record PluginSource(String origin, ModuleLayer layer, ClassLoader loader) {}
+
+    /**
+     * Prepares the loader: one module layer per subfolder of {@code pluginPath} (if given).
+     *
+     * @throws PluginException if a plugin folder cannot be resolved into a layer
+     */
+    public static PluginLoader create(Optional<Path> pluginPath) {
+        List<PluginSource> sources = new ArrayList<>();
+        sources.add(new PluginSource("kernel", null, PluginLoader.class.getClassLoader()));
+        if (pluginPath.isPresent()) {
+            Path root = pluginPath.get();
+            if (!Files.isDirectory(root)) {
+                throw new PluginException("plugin.path " + root + " is not a directory");
+            }
+            try (Stream<Path> dirs = Files.list(root)) {
+                for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                    sources.add(new PluginSource(dir.toString(), defineLayer(dir), null));
+                }
+            } catch (IOException e) {
+                throw new PluginException("Cannot list plugin.path " + root, e);
+            }
+        }
+        return new PluginLoader(sources);
+    }
+
+    private static ModuleLayer defineLayer(Path dir) {
+        ModuleFinder finder = ModuleFinder.of(dir);
+        Set<String> roots =
+                finder.findAll().stream().map(ref -> ref.descriptor().name()).collect(Collectors.toSet());
+        if (roots.isEmpty()) {
+            throw new PluginException("Plugin folder " + dir + " holds no modules (jars)");
+        }
+        ModuleLayer parent = ModuleLayer.boot();
+        try {
+            Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
+            return parent.defineModulesWithOneLoader(cf, PluginLoader.class.getClassLoader());
+        } catch (RuntimeException e) {
+            throw new PluginException("Cannot load plugin folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A provider found by the loader, with where it came from. */
+    public record Found<T extends Plugin>(T provider, String origin) {}
+
+    /** Every provider of {@code type}, instantiated, in a stable order. */
+    public <T extends Plugin> List<Found<T>> providers(Class<T> type) {
+        List<Found<T>> found = new ArrayList<>();
+        for (PluginSource source : sources) {
+            ServiceLoader<T> loader = source.layer() == null
+                    ? ServiceLoader.load(type, source.loader())
+                    : ServiceLoader.load(source.layer(), type);
+            for (ServiceLoader.Provider<T> p : loader.stream().toList()) {
+                // A layer's loader also sees its parents' providers; count each provider once, in its own layer.
+                if (source.layer() != null && p.type().getModule().getLayer() != source.layer()) {
+                    continue;
+                }
+                try {
+                    found.add(new Found<>(p.get(), source.origin()));
+                } catch (java.util.ServiceConfigurationError e) {
+                    throw new PluginException(
+                            "Cannot instantiate " + type.getSimpleName() + " "
+                                    + p.type().getName() + " from " + source.origin() + ": " + e.getMessage(),
+                            e);
+                }
+            }
+        }
+        found.sort(Comparator.comparing((Found<T> f) -> f.provider().name()).thenComparing(Found::origin));
+        return found;
+    }
+
+    /**
+     * The provider of {@code type} named {@code name}, checked before anything else for its SPI
+     * version.
+     *
+     * @param kind the config key that named it, for messages (e.g. "storage.plugin")
+     * @throws PluginException if no provider or several have that name, or if it was built
+     *     against another SPI version; the message lists the known names
+     */
+    public <T extends Plugin> T select(Class<T> type, String kind, String name) {
+        List<Found<T>> all = providers(type);
+        List<Found<T>> matching =
+                all.stream().filter(f -> f.provider().name().equals(name)).toList();
+        String known =
+                all.stream().map(f -> f.provider().name()).distinct().sorted().collect(Collectors.joining(", "));
+        if (matching.isEmpty()) {
+            throw new PluginException("No provider named '" + name + "' for " + kind + "; known: "
+                    + (known.isEmpty() ? "(none)" : known));
+        }
+        if (matching.size() > 1) {
+            throw new PluginException("Several providers named '" + name + "' for " + kind + ": "
+                    + matching.stream()
+                            .map(f -> f.provider().getClass().getName() + " (" + f.origin() + ")")
+                            .collect(Collectors.joining(", "))
+                    + "; remove all but one");
+        }
+        Found<T> chosen = matching.getFirst();
+        PluginVersions.check(chosen.provider(), chosen.origin());
+        LOG.info(
+                "Using {} plugin '{}' ({} from {})",
+                kind,
+                name,
+                chosen.provider().getClass().getName(),
+                chosen.origin());
+        return chosen.provider();
+    }
+
+    /** The names of all providers of {@code type}, by origin (for diagnostics). */
+    public <T extends Plugin> Map<String, String> describe(Class<T> type) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Found<T> f : providers(type)) {
+            out.put(f.provider().name(), f.origin());
+        }
+        return out;
+    }
+
+    /** Modules of a plugin layer, for tests and logs. */
+    static List<String> moduleNames(ModuleFinder finder) {
+        return finder.findAll().stream()
+                .map(ModuleReference::descriptor)
+                .map(d -> d.name())
+                .sorted()
+                .toList();
+    }
+}
