@@ -46,8 +46,6 @@ class MessageWriterTest {
         0, 1, -1, 127, 128, -129, 1L << 35, -(1L << 35), 1L << 62, Long.MAX_VALUE, Long.MIN_VALUE
     };
 
-    private final MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
-
     @Test
     void shouldWriteUnsignedVarintsAsKafkaDoes() {
         for (int v : INTS) {
@@ -102,6 +100,7 @@ class MessageWriterTest {
 
     @Test
     void shouldWriteStringsWithTheirUtf8Length() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         out.writeString("é");
         out.writeString(null);
         out.writeCompactString("€");
@@ -114,6 +113,7 @@ class MessageWriterTest {
 
     @Test
     void shouldRefuseAStringLongerThan32767Utf8Bytes() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         String tooLong = "é".repeat(16_384);
         assertThrows(ProtocolException.class, () -> out.writeString(tooLong));
         assertThrows(ProtocolException.class, () -> out.writeCompactString(tooLong));
@@ -122,6 +122,7 @@ class MessageWriterTest {
 
     @Test
     void shouldWriteBytesAndUuidsBigEndian() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         UUID id = new UUID(0x0102030405060708L, 0x090a0b0c0d0e0f10L);
         out.writeUuid(id);
         out.writeByteArray(new byte[] {9});
@@ -137,6 +138,7 @@ class MessageWriterTest {
 
     @Test
     void shouldAppendLargeRecordsAsARetainedSliceWithoutCopying() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         ByteBuf records = Unpooled.buffer(2048).writeZero(MessageWriter.ZERO_COPY_THRESHOLD);
         out.writeInt(7);
         out.writeRecords(new ByteBufRecords(records));
@@ -155,6 +157,7 @@ class MessageWriterTest {
 
     @Test
     void shouldCopySmallRecords() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         ByteBuf records = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
         out.writeRecords(new ByteBufRecords(records));
         assertEquals(1, out.parts().size());
@@ -164,6 +167,7 @@ class MessageWriterTest {
 
     @Test
     void shouldAppendFileRecordsAsAFileRegion(@TempDir Path dir) throws IOException {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
         FileRegionRecords records = new FileRegionRecords() {
             @Override
@@ -190,6 +194,7 @@ class MessageWriterTest {
 
     @Test
     void shouldLetACallerPatchASizePlaceholderInTheFirstBuffer() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         out.writeInt(0);
         out.writeRecords(new ByteBufRecords(Unpooled.buffer().writeZero(4000)));
         out.writeLong(1);
@@ -203,6 +208,7 @@ class MessageWriterTest {
 
     @Test
     void shouldCopyTheReadableBytesOfABufferWithoutConsumingThem() {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         ByteBuf source = Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4});
         source.readByte();
         out.writeBytes(source);

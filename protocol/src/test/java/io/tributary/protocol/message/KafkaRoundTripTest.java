@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.tributary.protocol.codec.Message;
@@ -115,9 +116,12 @@ class KafkaRoundTripTest {
         for (short v = spec.validVersions().lowest(); v <= spec.validVersions().highest(); v++) {
             for (int i = 0; i < SEEDS_PER_VERSION; i++) {
                 long seed = BASE_SEED + 1_000_003L * spec.name().hashCode() + 7919L * v + i;
+                // Half the seeds decode from pooled direct memory and encode with the pooled allocator, as the
+                // broker does; the others use unpooled heap buffers.
+                boolean pooled = i % 2 == 1;
                 try {
-                    kafkaToOurs(spec, v, seed);
-                    oursToKafka(spec, v, seed ^ 0x5DEECE66DL);
+                    kafkaToOurs(spec, v, seed, pooled);
+                    oursToKafka(spec, v, seed ^ 0x5DEECE66DL, pooled);
                 } catch (Throwable t) {
                     throw new AssertionError(spec.name() + " v" + v + " seed " + seed + ": " + t, t);
                 }
@@ -144,40 +148,51 @@ class KafkaRoundTripTest {
     }
 
     /** Kafka encodes; ours decodes to the same values and re-encodes to the same bytes. */
-    private static void kafkaToOurs(MessageSpec spec, short version, long seed) throws Exception {
+    private static void kafkaToOurs(MessageSpec spec, short version, long seed, boolean pooled) throws Exception {
         Map<String, Object> values = new SpecValues.Generator(spec, version, seed).struct(spec.topLevel(), 0);
         var kafka = (org.apache.kafka.common.protocol.Message) SpecValues.build(Flavor.KAFKA, spec, values);
         byte[] kafkaBytes = kafkaEncode(kafka, version);
 
-        ByteBuf input = Unpooled.wrappedBuffer(kafkaBytes);
-        Message ours = (Message) Class.forName(SpecValues.ourClassName(spec))
-                .getConstructor(ByteBuf.class, short.class)
-                .newInstance(input, version);
-        assertEquals(0, input.readableBytes(), "bytes left after decoding");
-        assertNull(
-                SpecValues.firstDifference("", SpecValues.neutral(spec, kafka), SpecValues.neutral(spec, ours)),
-                "decoded values differ from Kafka's");
-        assertEquals(kafkaBytes.length, ours.size(version), "size()");
-        byte[] ourBytes = encode(ours, version);
+        ByteBuf input = pooled
+                ? PooledByteBufAllocator.DEFAULT.directBuffer(kafkaBytes.length).writeBytes(kafkaBytes)
+                : Unpooled.wrappedBuffer(kafkaBytes);
+        byte[] ourBytes;
+        try {
+            // Records decode as slices of the input: everything that reads them runs while the input is alive.
+            Message ours = (Message) Class.forName(SpecValues.ourClassName(spec))
+                    .getConstructor(ByteBuf.class, short.class)
+                    .newInstance(input, version);
+            assertEquals(0, input.readableBytes(), "bytes left after decoding");
+            assertNull(
+                    SpecValues.firstDifference("", SpecValues.neutral(spec, kafka), SpecValues.neutral(spec, ours)),
+                    "decoded values differ from Kafka's");
+            assertEquals(kafkaBytes.length, ours.size(version), "size()");
+            ourBytes = encode(ours, version, pooled);
+        } finally {
+            input.release();
+        }
         assertArrayEquals(
                 kafkaBytes,
                 ourBytes,
                 () -> "re-encoded bytes differ\nkafka: " + HexFormat.of().formatHex(kafkaBytes) + "\nours:  "
                         + HexFormat.of().formatHex(ourBytes));
 
-        Message again = (Message) Class.forName(SpecValues.ourClassName(spec))
+        Message first = (Message) Class.forName(SpecValues.ourClassName(spec))
                 .getConstructor(ByteBuf.class, short.class)
                 .newInstance(Unpooled.wrappedBuffer(ourBytes), version);
-        assertEquals(ours, again, "equals after a second decode");
-        assertEquals(ours.hashCode(), again.hashCode(), "hashCode after a second decode");
-        assertTrue(ours.toString().startsWith(ours.getClass().getSimpleName() + "("), "toString");
+        Message again = (Message) Class.forName(SpecValues.ourClassName(spec))
+                .getConstructor(ByteBuf.class, short.class)
+                .newInstance(Unpooled.wrappedBuffer(ourBytes.clone()), version);
+        assertEquals(first, again, "equals between two decodes");
+        assertEquals(first.hashCode(), again.hashCode(), "hashCode between two decodes");
+        assertTrue(first.toString().startsWith(first.getClass().getSimpleName() + "("), "toString");
     }
 
     /** Ours encodes; Kafka decodes to the same values and re-encodes to the same bytes. */
-    private static void oursToKafka(MessageSpec spec, short version, long seed) throws Exception {
+    private static void oursToKafka(MessageSpec spec, short version, long seed, boolean pooled) throws Exception {
         Map<String, Object> values = new SpecValues.Generator(spec, version, seed).struct(spec.topLevel(), 0);
         Message ours = (Message) SpecValues.build(Flavor.OURS, spec, values);
-        byte[] ourBytes = encode(ours, version);
+        byte[] ourBytes = encode(ours, version, pooled);
         assertEquals(ourBytes.length, ours.size(version), "size()");
 
         ByteBufferAccessor accessor = new ByteBufferAccessor(ByteBuffer.wrap(ourBytes));
@@ -206,8 +221,19 @@ class KafkaRoundTripTest {
     }
 
     static byte[] encode(Message message, short version) {
-        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 64);
-        message.write(out, version);
+        return encode(message, version, false);
+    }
+
+    /** Encodes with ours, joins the parts and releases them. */
+    static byte[] encode(Message message, short version, boolean pooled) {
+        MessageWriter out =
+                new MessageWriter(pooled ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT, 64);
+        try {
+            message.write(out, version);
+        } catch (RuntimeException e) {
+            out.release(); // the caller owns the parts until they are handed over, also when write fails
+            throw e;
+        }
         int total = out.totalBytes();
         ByteBuf joined = out.toByteBuf();
         try {

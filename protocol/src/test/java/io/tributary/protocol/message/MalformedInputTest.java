@@ -64,10 +64,11 @@ class MalformedInputTest {
                 ByteBuf truncated = Unpooled.wrappedBuffer(bytes, 0, length);
                 Message target = newMessage(spec);
                 int cut = length;
+                long s = seed;
                 assertThrows(
                         MalformedMessageException.class,
                         () -> target.read(truncated, version),
-                        () -> specName + " v" + version + " seed cut at " + cut + " of " + bytes.length);
+                        () -> specName + " v" + version + " seed " + s + " cut at " + cut + " of " + bytes.length);
             }
         }
     }

@@ -107,7 +107,6 @@ public final class MessageClassGenerator {
         out.line(" *");
         out.line(" * <p>Mutable and not thread-safe. Do not edit: the build regenerates this file.");
         out.line(" */");
-        out.line("@SuppressWarnings(\"unused\")");
         generateStruct(spec.topLevel(), true);
     }
 
@@ -441,6 +440,13 @@ public final class MessageClassGenerator {
                 writePresent.run();
             } else if (pc.equals(FALSE)) {
                 checkAbsent.run();
+            } else if (cond(untagged, present).equals(FALSE)) {
+                // Present only as a tagged field (written below): here only the versions that lack it matter.
+                if (!f.ignorable()) {
+                    out.open("if (%s)", negate(pc));
+                    checkAbsent.run();
+                    out.close();
+                }
             } else {
                 out.open("if (%s)", pc);
                 writePresent.run();
@@ -478,11 +484,13 @@ public final class MessageClassGenerator {
                     out.line(
                             "unknownIndex = WireFormat.writeUnknownTaggedFields(out, this.unknownTaggedFields, unknownIndex, %d);",
                             tag);
+                    // Null checks come first: the value's size is needed before the value.
+                    emitNullCheck(f, "this." + f.camelName(), taggedCtx);
                     out.line("out.writeUnsignedVarint(%d);", tag);
                     out.line("int valueSize = 0;");
                     emitSize(f, "this." + f.camelName(), taggedCtx, "valueSize");
                     out.line("out.writeUnsignedVarint(valueSize);");
-                    emitWrite(f, "this." + f.camelName(), taggedCtx);
+                    emitWriteValue(f, "this." + f.camelName(), taggedCtx);
                     out.close();
                 }
                 out.line(
@@ -505,19 +513,31 @@ public final class MessageClassGenerator {
 
     /** Statements that write field {@code f}'s value {@code expr}, for versions {@code ctx}. */
     private void emitWrite(FieldSpec f, String expr, Versions ctx) {
-        String name = f.camelName();
-        FieldType type = f.type();
-        if (type instanceof Primitive p && p.fixedSize() > 0) {
-            out.line("%s;", writeFixed(p, expr));
+        emitNullCheck(f, expr, ctx);
+        emitWriteValue(f, expr, ctx);
+    }
+
+    /** Refuses null in the versions of {@code ctx} where the field is not nullable. */
+    private void emitNullCheck(FieldSpec f, String expr, Versions ctx) {
+        if (f.type() instanceof Primitive p && p.fixedSize() > 0) {
             return;
         }
         String nullable = cond(f.nullableVersions(), ctx);
         if (!nullable.equals(TRUE)) {
             out.open("if (%s == null%s)", expr, nullable.equals(FALSE) ? "" : " && !(" + nullable + ")");
-            out.line("throw WireFormat.nullNotSupported(\"%s\", version);", name);
+            out.line("throw WireFormat.nullNotSupported(\"%s\", version);", f.camelName());
             out.close();
         }
-        boolean mayBeNull = !nullable.equals(FALSE);
+    }
+
+    /** Statements that write a value, null checks done. */
+    private void emitWriteValue(FieldSpec f, String expr, Versions ctx) {
+        FieldType type = f.type();
+        if (type instanceof Primitive p && p.fixedSize() > 0) {
+            out.line("%s;", writeFixed(p, expr));
+            return;
+        }
+        boolean mayBeNull = !cond(f.nullableVersions(), ctx).equals(FALSE);
         if (type == Primitive.STRING || type == Primitive.BYTES) {
             String kind = type == Primitive.STRING ? "String" : "ByteArray";
             byVersions(compactVersions(f), ctx, (isCompact, c) -> {
@@ -883,6 +903,17 @@ public final class MessageClassGenerator {
                     : "version >= " + in.lowest() + " && version <= " + in.highest();
         }
         return needLow ? "version >= " + in.lowest() : "version <= " + in.highest();
+    }
+
+    /** The negation of a condition made by {@link #cond}. */
+    static String negate(String condition) {
+        if (condition.startsWith("version >= ") && !condition.contains("&&")) {
+            return "version < " + condition.substring("version >= ".length());
+        }
+        if (condition.startsWith("version <= ") && !condition.contains("&&")) {
+            return "version > " + condition.substring("version <= ".length());
+        }
+        return "!(" + condition + ")";
     }
 
     private interface VersionBranch {
