@@ -31,6 +31,12 @@ public interface PartitionLog extends AutoCloseable {
     /** Bytes stored, all segments together. */
     long sizeInBytes();
 
+    /**
+     * The number of segments the log is made of now, the active one included (Kafka's {@code
+     * NumLogSegments} metric). Engines without segments report 1.
+     */
+    int segmentCount();
+
     /** The offset below which everything is known to be durable on disk. */
     long recoveryPoint();
 
@@ -40,14 +46,32 @@ public interface PartitionLog extends AutoCloseable {
      * its partition leader epoch. The kernel has validated the batches (magic 2, sizes, CRC,
      * producer sequences); the CRC does not cover the patched fields.
      *
+     * <p>When {@code leaderEpoch} is newer than the latest epoch in {@link #epochEntries()}, the
+     * log records {@code (leaderEpoch, logEndOffset)} first. The engine checks the structure it
+     * needs (complete batches, magic 2, sizes) but not the CRC, which the kernel has checked.
+     *
      * @param batches one or more complete batches, from position to limit; the engine copies
-     *     them and does not keep the buffer
+     *     them, does not keep the buffer and does not change its content or position
+     * @throws CorruptRecordException if the bytes are not whole v2 batches
+     * @throws RecordBatchTooLargeException if the batches together do not fit in one segment
+     * @throws StorageException if the bytes cannot be stored (full disk, I/O error); the log is
+     *     unchanged
      */
     AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch);
 
     /**
      * Appends batches that already carry their offsets and epochs (a follower copying its
-     * leader). The first batch's base offset must equal {@link #logEndOffset()}.
+     * leader). The first batch's base offset must be at or after {@link #logEndOffset()} (a gap
+     * is allowed: a compacted leader has them), and offsets must increase from batch to batch.
+     * Each new leader epoch met in the batches is recorded in {@link #epochEntries()}.
+     *
+     * <p>Unlike a leader append, the batches may together be larger than a segment: they are
+     * then stored across several segments, and a failure part-way leaves the whole batches
+     * stored before it in place ({@link #logEndOffset()} tells where to fetch from again).
+     *
+     * @throws CorruptRecordException if the bytes are not whole v2 batches, the first base
+     *     offset is below the log end offset or offsets do not increase
+     * @throws RecordBatchTooLargeException if one batch is larger than a segment
      */
     AppendResult appendAsFollower(ByteBuffer batches);
 
@@ -61,48 +85,69 @@ public interface PartitionLog extends AutoCloseable {
      * @param minOneBatch return the first batch even when it is larger than {@code maxBytes}
      * @throws OffsetOutOfRangeException when {@code offset} is below {@link #logStartOffset()}
      *     or above {@link #logEndOffset()}
+     * @return the batches, all from one segment (a reader continues from the offset after the
+     *     last one); empty when the batch holding {@code offset} ends at or beyond {@code
+     *     maxOffset}, or is larger than {@code maxBytes} and {@code minOneBatch} is false
      */
     LogSlice read(long offset, int maxBytes, long maxOffset, boolean minOneBatch);
 
     /**
-     * The first offset whose batch has a max timestamp at or after {@code timestamp}, with that
-     * batch's timestamp, found with the time index; empty when every record is older.
+     * The first batch (at or after the log start offset) whose max timestamp is at or after
+     * {@code timestamp}, found with the time index: its base offset (raised to the log start
+     * offset when the batch straddles it), its max timestamp and its partition leader epoch.
+     * The kernel may look inside the batch for the first record at or after {@code timestamp}.
+     * Empty when every record is older.
      */
     Optional<TimestampOffset> offsetForTimestamp(long timestamp);
 
-    /** The offset and timestamp of the record with the largest timestamp; empty when empty. */
+    /**
+     * The batch holding the largest timestamp (the first such batch when several share it): that
+     * timestamp, the batch's last offset (as {@link AppendResult#offsetOfMaxTimestamp()}) and its
+     * partition leader epoch. Empty when the log holds no batch.
+     */
     Optional<TimestampOffset> maxTimestamp();
 
     /**
      * Removes every batch at or after {@code offset} (a follower dropping a diverged tail). A
-     * batch that straddles the offset is removed whole.
+     * batch that straddles the offset is removed whole, so the log end offset may end up below
+     * {@code offset}. Does nothing when {@code offset} is at or after the log end. Leader epochs
+     * starting at or after the new end, producer snapshots above it and aborted transactions
+     * whose marker is removed are dropped with the batches. The truncation is durable when the
+     * call returns. A slice read earlier over the removed tail may be cut short.
      */
     void truncateTo(long offset);
 
-    /** Deletes everything and starts the log at {@code offset}. */
+    /**
+     * Deletes everything (batches, epochs, producer snapshots, aborted transactions) and starts
+     * the log at {@code offset}: both the log start and end offsets become {@code offset}.
+     */
     void truncateFullyAndStartAt(long offset);
 
     /**
      * Moves the log start offset up to {@code offset} (DeleteRecords): reads below it fail,
-     * whole segments below it are deleted. The new start offset survives a restart.
+     * whole segments below it are deleted. The new start offset survives a restart. An offset
+     * at or below the current start changes nothing.
      *
      * @return the new log start offset
+     * @throws OffsetOutOfRangeException if {@code offset} is above the log end offset
      */
     long deleteRecordsBefore(long offset);
 
     /**
      * Deletes whole segments that retention by time ({@code retention.ms}) or size ({@code
      * retention.bytes}) allows, never the active segment, and rolls the active segment when
-     * {@code segment.ms} has passed. Called periodically by the kernel.
+     * {@code segment.ms} has passed. As in Kafka, when every segment including a non-empty
+     * active one is past retention, the active segment is rolled first so that it can go. Also
+     * deletes whole segments below the log start offset. Called periodically by the kernel.
      *
      * @return how many segments were deleted
      */
     int enforceRetention(long nowMs);
 
     /**
-     * Makes everything appended before the call durable, and advances {@link #recoveryPoint()}.
-     * Many appends share one sync. Safe to call from a thread other than the writer's while the
-     * writer keeps appending (including across a segment roll).
+     * Makes everything appended so far durable and moves {@link #recoveryPoint()} to the log
+     * end offset seen at the start of the call. Many appends may share one sync. Safe to call
+     * from another thread while the writer appends (unlike the other mutators).
      */
     void sync();
 

@@ -10,14 +10,20 @@ public interface StorageEngine extends AutoCloseable {
 
     Set<StorageCapability> capabilities();
 
-    /** The partitions that have data on disk, found when the engine was opened. */
+    /**
+     * The partitions that have data on disk: those found when the engine was opened, plus those
+     * opened since, minus those deleted.
+     */
     Set<PartitionId> existingPartitions();
 
     /**
      * Opens a partition's log, creating it when it does not exist. Runs recovery first when
      * the last shutdown was not clean: a torn or corrupt tail is truncated (and logged with the
      * partition and offset), indexes are rebuilt. Opening a partition that is already open
-     * returns the same instance.
+     * returns the same instance (its config is changed with {@link PartitionLog#updateConfig}).
+     * Data stored under the same topic name and partition but another topic id belongs to a
+     * deleted topic: it is never served, the log starts empty and the old data is deleted.
+     * Closing the returned log (rather than the engine) lets a later {@code open} reopen it.
      *
      * @throws StorageException if the log cannot be opened
      */

@@ -1,0 +1,920 @@
+package io.tributary.storage.mmap;
+
+import io.tributary.spi.storage.AbortedTxn;
+import io.tributary.spi.storage.LogConfig;
+import io.tributary.spi.storage.RecordBatchLayout;
+import io.tributary.spi.storage.TimestampOffset;
+import io.tributary.storage.mmap.ResourceCache.Kind;
+import io.tributary.storage.mmap.SharedResource.Mapping;
+import io.tributary.storage.mmap.SharedResource.OpenFile;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One segment of a partition log: a {@code .log} file of whole batches and its two sparse
+ * indexes (see {@link IndexFormat}), plus an optional {@code .txnindex} of aborted transactions
+ * whose abort marker lies in this segment.
+ *
+ * <p>Files are opened and mapped lazily through the engine's {@link ResourceCache}. The active
+ * segment is written through a mapped window of its {@code .log} and writable mappings of its
+ * indexes, after reserving disk space ({@link SpaceReserver}); reads never touch the log mapping,
+ * they use positional reads and return file regions.
+ *
+ * <p>Threading: one writer (the partition's) calls the mutators; readers may call the lookup
+ * methods at any time. The writer publishes, in this order, the bytes, {@link #size}, {@link
+ * #indexEntries} and {@link #stats}; a reader reads {@link #indexEntries} before {@link #size} so
+ * that every index entry it uses points inside the data it sees.
+ *
+ * <p>Lifetime: the log holds one pin; every slice holds another. {@link #markRemoved} renames the
+ * files out of the way at once and drops the log's pin; the files are deleted once the last pin
+ * is gone.
+ */
+final class Segment {
+    /** What a segment needs from its partition and engine. */
+    interface Owner {
+        Path dir();
+
+        ResourceCache resources();
+
+        SpaceReserver reserver();
+
+        MmapSettings settings();
+
+        /** The last pin of a removed segment is gone: delete its files (in the background). */
+        void released(Segment segment);
+    }
+
+    /**
+     * What a segment holds, for retention and timestamp lookups.
+     *
+     * @param maxTimestamp the largest batch max-timestamp, -1 when empty
+     * @param offsetOfMaxTimestamp the last offset of the first batch holding it, -1 when not
+     *     known yet (found from the index on demand)
+     * @param epochOfMax that batch's partition leader epoch
+     * @param nextOffset one past the last offset stored, the base offset when empty
+     */
+    record Stats(long maxTimestamp, long offsetOfMaxTimestamp, int epochOfMax, long nextOffset) {}
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final long PAGE = 4096;
+    private static final long INDEX_MIN_CHUNK = 4096;
+    private static final long INDEX_MAX_CHUNK = 256 * 1024;
+    private static final int TXN_MAGIC = 0x5454584E; // "TTXN"
+    private static final int TXN_ENTRY = 32;
+
+    final long baseOffset;
+    private final Owner owner;
+    private final String name;
+    private volatile String deletedTag;
+    private final AtomicInteger pins = new AtomicInteger(1);
+
+    /** Bytes of whole batches. */
+    volatile int size;
+    /** Entries in each index. */
+    volatile int indexEntries;
+    /** Null until computed (a cold segment computes it on first use). */
+    private volatile Stats stats;
+    /** True while this is the partition's active segment (its indexes are mapped writable). */
+    private volatile boolean active;
+    /** Bytes known durable (forced); tests use it to simulate a power loss. */
+    volatile long syncedSize;
+
+    private volatile List<AbortedTxn> txns;
+    private volatile boolean hasTxnFile;
+    private volatile boolean txnDirty;
+
+    // Writer-only state of the active segment.
+    private IndexBuilder rule;
+    private int indexCapacity;
+    private long logReserved;
+    private long indexReserved;
+    private long timeReserved;
+    /** When the segment.ms clock of this segment started; -1 until its first append. */
+    private long rollingBasedMs = -1;
+
+    private Segment(Owner owner, long baseOffset, int size, int indexEntries, Stats stats, boolean hasTxnFile) {
+        this.owner = owner;
+        this.baseOffset = baseOffset;
+        this.name = LogFiles.offsetName(baseOffset);
+        this.size = size;
+        this.indexEntries = indexEntries;
+        this.stats = stats;
+        this.syncedSize = size;
+        this.hasTxnFile = hasTxnFile;
+    }
+
+    /**
+     * Creates the log file of a new, empty segment (replacing leftovers of the same name). Its
+     * index files are created when the first entry is due: a small segment costs one file.
+     */
+    static Segment create(Owner owner, long baseOffset) throws IOException {
+        Segment s = new Segment(owner, baseOffset, 0, 0, new Stats(-1, -1, -1, baseOffset), false);
+        s.syncedSize = 0;
+        Files.deleteIfExists(s.file(LogFiles.INDEX));
+        Files.deleteIfExists(s.file(LogFiles.TIME_INDEX));
+        Files.deleteIfExists(s.file(LogFiles.TXN_INDEX));
+        FileChannel.open(
+                        s.file(LogFiles.LOG),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)
+                .close();
+        return s;
+    }
+
+    /** A segment found on disk, with validated sizes. */
+    static Segment existing(Owner owner, long baseOffset, int size, int indexEntries, boolean hasTxnFile) {
+        return new Segment(owner, baseOffset, size, indexEntries, null, hasTxnFile);
+    }
+
+    @Override
+    public String toString() {
+        return "segment " + name + " of " + owner.dir().getFileName();
+    }
+
+    // ------------------------------------------------------------------ files and lifetime
+
+    Path file(String suffix) {
+        String tag = deletedTag;
+        return owner.dir().resolve(name + suffix + (tag == null ? "" : "." + tag + LogFiles.DELETED));
+    }
+
+    boolean tryPin() {
+        while (true) {
+            int p = pins.get();
+            if (p <= 0) {
+                return false;
+            }
+            if (pins.compareAndSet(p, p + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void unpin() {
+        int p = pins.decrementAndGet();
+        if (p == 0) {
+            owner.released(this);
+        } else if (p < 0) {
+            throw new IllegalStateException("unpinned more often than pinned: " + this);
+        }
+    }
+
+    boolean isRemoved() {
+        return deletedTag != null;
+    }
+
+    /**
+     * Takes the segment out of the log: renames its files with a {@code .deleted} suffix (so a
+     * restart never serves them), drops the cached resources and the log's pin. The files go
+     * when the last slice reading them is released.
+     */
+    void markRemoved(String tag) throws IOException {
+        synchronized (this) {
+            active = false;
+        }
+        List<Path> before = new ArrayList<>();
+        for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+            before.add(file(suffix));
+        }
+        deletedTag = tag;
+        int i = 0;
+        for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+            Path from = before.get(i++);
+            try {
+                Files.move(from, file(suffix), StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                // not every segment has every file (a txn index is optional)
+            }
+        }
+        owner.resources().invalidateAll(this);
+        unpin();
+    }
+
+    /** Drops the cached resources of a segment whose log is closing (no rename, no delete). */
+    void releaseResources() {
+        owner.resources().invalidateAll(this);
+    }
+
+    void deleteFiles() throws IOException {
+        for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+            Files.deleteIfExists(file(suffix));
+        }
+    }
+
+    /** A retained open file of the log; release it when done. */
+    OpenFile acquireFile() throws IOException {
+        return owner.resources().acquireFile(this, () -> open(LogFiles.LOG, true));
+    }
+
+    private FileChannel open(String suffix, boolean write) throws IOException {
+        StandardOpenOption[] options = write
+                ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : new StandardOpenOption[] {StandardOpenOption.READ};
+        Path path = file(suffix);
+        try {
+            return FileChannel.open(path, options);
+        } catch (NoSuchFileException e) {
+            // renamed by markRemoved between building the path and opening it
+            Path now = file(suffix);
+            if (now.equals(path)) {
+                throw e;
+            }
+            return FileChannel.open(now, options);
+        }
+    }
+
+    private Mapping acquireIndex(Kind kind) throws IOException {
+        return owner.resources().acquireIndex(this, kind, () -> mapIndex(kind));
+    }
+
+    private Mapping mapIndex(Kind kind) throws IOException {
+        String suffix = kind == Kind.OFFSET_INDEX ? LogFiles.INDEX : LogFiles.TIME_INDEX;
+        // The lock orders this against deactivate(): no writable (file-extending) mapping is
+        // created once the segment has stopped being active and may have been trimmed.
+        synchronized (this) {
+            boolean writable = active;
+            try (FileChannel ch = open(suffix, writable)) {
+                long length = writable
+                        ? (kind == Kind.OFFSET_INDEX
+                                ? IndexFormat.offsetFileSize(indexCapacity)
+                                : IndexFormat.timeFileSize(indexCapacity))
+                        : ch.size();
+                Arena arena = Arena.ofShared();
+                try {
+                    MemorySegment m = ch.map(
+                            writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY,
+                            0,
+                            length,
+                            arena);
+                    return new Mapping(arena, m, 0, writable, owner.resources().liveMappings());
+                } catch (IOException | RuntimeException e) {
+                    arena.close();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void writeWhole(Path file, ByteBuffer content) throws IOException {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (content.hasRemaining()) {
+                ch.write(content);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lookups (any thread)
+
+    /**
+     * Positions {@code cursor} on the first batch whose last offset is at or after {@code
+     * target}; false when no batch of this segment (within the cursor's limit) reaches it.
+     *
+     * @param entries index entries to use, read before the cursor's limit was
+     */
+    boolean seek(BatchCursor cursor, long target, int entries) throws IOException {
+        long start = 0;
+        if (entries > 0 && target > baseOffset) {
+            Mapping m = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                int i = IndexFormat.floorByOffset(m.segment, entries, target - baseOffset);
+                if (i >= 0) {
+                    start = IndexFormat.position(m.segment, i);
+                }
+            } finally {
+                m.release();
+            }
+        }
+        if (!cursor.at(start)) {
+            return false;
+        }
+        while (cursor.lastOffset() < target) {
+            if (!cursor.next()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The position after the last whole batch that starts at or after {@code from} (a batch
+     * boundary), ends within {@code maxEnd} and whose last offset is below {@code maxOffset}; uses
+     * the index to skip ahead, then scans at most one interval.
+     */
+    long endBefore(BatchCursor cursor, long from, long maxEnd, long maxOffset, int entries) throws IOException {
+        long start = from;
+        if (entries > 0) {
+            Mapping m = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                int byPosition = IndexFormat.floorByPosition(m.segment, entries, maxEnd);
+                int byOffset = IndexFormat.floorByOffset(m.segment, entries, maxOffset - baseOffset);
+                int i = Math.min(byPosition, byOffset);
+                if (i >= 0 && IndexFormat.position(m.segment, i) > from) {
+                    start = IndexFormat.position(m.segment, i);
+                }
+            } finally {
+                m.release();
+            }
+        }
+        long end = start;
+        boolean ok = cursor.at(start);
+        while (ok && cursor.end() <= maxEnd && cursor.lastOffset() < maxOffset) {
+            end = cursor.end();
+            ok = cursor.next();
+        }
+        return end;
+    }
+
+    /** Recovery scanned the segment and knows what it holds. */
+    void recovered(Stats scanned) {
+        stats = scanned;
+    }
+
+    /** What the segment holds; computed from the indexes and one interval of headers if needed. */
+    Stats stats() throws IOException {
+        Stats s = stats;
+        if (s != null) {
+            return s;
+        }
+        int entries = indexEntries;
+        int limit = size;
+        long maxTs = -1;
+        long start = 0;
+        if (entries > 0) {
+            Mapping t = acquireIndex(Kind.TIME_INDEX);
+            try {
+                maxTs = IndexFormat.timestamp(t.segment, entries - 1);
+            } finally {
+                t.release();
+            }
+            Mapping o = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                start = IndexFormat.position(o.segment, entries - 1);
+            } finally {
+                o.release();
+            }
+        }
+        long offsetOfMax = -1;
+        int epochOfMax = -1;
+        long next = baseOffset;
+        OpenFile f = acquireFile();
+        try (BatchCursor c = new BatchCursor(f.channel, limit)) {
+            boolean ok = c.at(start);
+            while (ok) {
+                if (c.maxTimestamp() > maxTs) {
+                    maxTs = c.maxTimestamp();
+                    offsetOfMax = c.lastOffset();
+                    epochOfMax = c.leaderEpoch();
+                }
+                next = c.lastOffset() + 1;
+                ok = c.next();
+            }
+        } finally {
+            f.release();
+        }
+        s = new Stats(maxTs, offsetOfMax, epochOfMax, next);
+        if (limit == size) {
+            stats = s;
+        }
+        return s;
+    }
+
+    /** The first batch holding the segment's largest timestamp, or null when empty. */
+    TimestampOffset locateMaxTimestamp() throws IOException {
+        Stats s = stats();
+        if (s.maxTimestamp() < 0 && s.nextOffset() == baseOffset) {
+            return null;
+        }
+        if (s.offsetOfMaxTimestamp() >= 0) {
+            return new TimestampOffset(s.maxTimestamp(), s.offsetOfMaxTimestamp(), s.epochOfMax());
+        }
+        int entries = indexEntries;
+        int limit = size;
+        long from = 0;
+        long to = limit;
+        if (entries > 0) {
+            Mapping t = acquireIndex(Kind.TIME_INDEX);
+            Mapping o = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                // T_i is the largest timestamp before B_i: the holder lies in [B_(i-1), B_i)
+                int i = IndexFormat.firstAtLeast(t.segment, entries, s.maxTimestamp());
+                if (i < entries) {
+                    to = IndexFormat.position(o.segment, i);
+                }
+                if (i > 0) {
+                    from = IndexFormat.position(o.segment, Math.min(i, entries) - 1);
+                }
+            } finally {
+                t.release();
+                o.release();
+            }
+        }
+        OpenFile f = acquireFile();
+        try (BatchCursor c = new BatchCursor(f.channel, limit)) {
+            boolean ok = c.at(from);
+            while (ok && c.position() < Math.max(to, from + 1)) {
+                if (c.maxTimestamp() == s.maxTimestamp()) {
+                    return new TimestampOffset(c.maxTimestamp(), c.lastOffset(), c.leaderEpoch());
+                }
+                ok = c.next();
+            }
+        } finally {
+            f.release();
+        }
+        return null;
+    }
+
+    /**
+     * The first batch at or after {@code fromOffset} whose max timestamp reaches {@code
+     * timestamp}, or null. Starts after every index entry known to be older, so at most one
+     * interval is scanned.
+     */
+    TimestampOffset findByTimestamp(long timestamp, long fromOffset) throws IOException {
+        int entries = indexEntries;
+        int limit = size;
+        long start = 0;
+        if (entries > 0) {
+            Mapping t = acquireIndex(Kind.TIME_INDEX);
+            Mapping o = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                int i = IndexFormat.lastBelow(t.segment, entries, timestamp);
+                if (i >= 0) {
+                    start = IndexFormat.position(o.segment, i);
+                }
+                if (fromOffset > baseOffset) {
+                    int j = IndexFormat.floorByOffset(o.segment, entries, fromOffset - baseOffset);
+                    if (j >= 0) {
+                        start = Math.max(start, IndexFormat.position(o.segment, j));
+                    }
+                }
+            } finally {
+                t.release();
+                o.release();
+            }
+        }
+        OpenFile f = acquireFile();
+        try (BatchCursor c = new BatchCursor(f.channel, limit)) {
+            boolean ok = c.at(start);
+            while (ok) {
+                if (c.lastOffset() >= fromOffset && c.maxTimestamp() >= timestamp) {
+                    return new TimestampOffset(c.maxTimestamp(), Math.max(c.baseOffset(), fromOffset), c.leaderEpoch());
+                }
+                ok = c.next();
+            }
+        } finally {
+            f.release();
+        }
+        return null;
+    }
+
+    /** The first batch's max timestamp, or -1 when the segment is empty. */
+    long firstBatchTimestamp() throws IOException {
+        OpenFile f = acquireFile();
+        try (BatchCursor c = new BatchCursor(f.channel, size)) {
+            return c.at(0) ? c.maxTimestamp() : -1;
+        } finally {
+            f.release();
+        }
+    }
+
+    // ------------------------------------------------------------------ writing (the writer only)
+
+    boolean isActive() {
+        return active;
+    }
+
+    /**
+     * Makes this the writable segment: resumes the indexing rule and the disk reservations where
+     * the data ends. Cached read-only index mappings are dropped so that the next use maps them
+     * writable.
+     */
+    void activate(LogConfig config, long nowMs) throws IOException {
+        Stats s = stats();
+        int entries = indexEntries;
+        int lastIndexed = 0;
+        if (entries > 0) {
+            Mapping o = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                lastIndexed = IndexFormat.position(o.segment, entries - 1);
+            } finally {
+                o.release();
+            }
+        }
+        int sinceEntry = entries > 0 ? size - lastIndexed : size;
+        rule = new IndexBuilder(
+                baseOffset,
+                config.indexIntervalBytes(),
+                sinceEntry,
+                s.maxTimestamp(),
+                s.offsetOfMaxTimestamp(),
+                s.epochOfMax());
+        long first = firstBatchTimestamp();
+        rollingBasedMs = size == 0 ? -1 : first >= 0 ? Math.min(first, nowMs) : nowMs;
+        synchronized (this) {
+            indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
+            logReserved = size;
+            indexReserved = IndexFormat.offsetFileSize(entries);
+            timeReserved = IndexFormat.timeFileSize(entries);
+            active = true;
+        }
+        // After the flag: a read-only mapping loaded before it is dropped, later loads are writable.
+        owner.resources().invalidate(this, Kind.OFFSET_INDEX);
+        owner.resources().invalidate(this, Kind.TIME_INDEX);
+    }
+
+    /**
+     * Stops writing: unmaps the writable window and indexes and trims the files to their data
+     * (a mapping cannot shrink a file, and preallocated space must not outlive the segment).
+     */
+    void deactivate() throws IOException {
+        synchronized (this) {
+            active = false;
+        }
+        owner.resources().invalidate(this, Kind.LOG_WINDOW);
+        owner.resources().invalidate(this, Kind.OFFSET_INDEX);
+        owner.resources().invalidate(this, Kind.TIME_INDEX);
+        trimFiles();
+    }
+
+    /** Trims each file to its data; also used on the segments recovery finds. */
+    void trimFiles() throws IOException {
+        trim(LogFiles.LOG, size);
+        trim(LogFiles.INDEX, IndexFormat.offsetFileSize(indexEntries));
+        trim(LogFiles.TIME_INDEX, IndexFormat.timeFileSize(indexEntries));
+    }
+
+    private void trim(String suffix, long length) throws IOException {
+        try (FileChannel ch = open(suffix, true)) {
+            if (ch.size() > length) {
+                ch.truncate(length);
+            }
+        } catch (NoSuchFileException e) {
+            // an index file not created yet
+        }
+    }
+
+    /**
+     * Whether a write of {@code bytes} bytes in {@code batches} batches ending at {@code
+     * lastOffset} should go to a new segment (Kafka's rules: size, full index, {@code segment.ms},
+     * offsets beyond what a relative offset can hold). An empty segment only rolls for the last.
+     */
+    boolean shouldRoll(LogConfig config, BatchList list, int from, int to, long nowMs) {
+        long lastOffset = list.lastOffset(to - 1);
+        if (lastOffset - baseOffset > Integer.MAX_VALUE || list.baseOffset(from) < baseOffset) {
+            return true;
+        }
+        if (size == 0) {
+            return false;
+        }
+        long bytes = list.bytes(from, to);
+        if (size + bytes > config.segmentBytes()) {
+            return true;
+        }
+        if (indexEntries + plannedEntries(list, from, to) > indexCapacity) {
+            return true;
+        }
+        return rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
+    }
+
+    /** {@code segment.ms} has passed for this non-empty segment. */
+    boolean isOld(LogConfig config, long nowMs) {
+        return size > 0 && rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
+    }
+
+    private int plannedEntries(BatchList list, int from, int to) {
+        int since = rule.bytesSinceEntry();
+        int interval = rule.intervalBytes();
+        int planned = 0;
+        for (int i = from; i < to; i++) {
+            if (since > interval) {
+                planned++;
+                since = 0;
+            }
+            since += list.size(i);
+        }
+        return planned;
+    }
+
+    /**
+     * Writes batches {@code [from, to)} of {@code src} at the end of the segment: reserves disk
+     * space, copies them through the mapped window, patches base offsets (and epochs for a
+     * leader), writes index entries, then publishes. Nothing is published when it fails.
+     *
+     * @throws IOException when space cannot be reserved or a file cannot be mapped; the segment
+     *     is unchanged
+     */
+    void append(ByteBuffer src, BatchList list, int from, int to, boolean patchEpoch, LogConfig config, long nowMs)
+            throws IOException {
+        int pos = size;
+        int length = (int) list.bytes(from, to);
+        int planned = plannedEntries(list, from, to);
+        reserveLog(pos + (long) length, config);
+        if (planned > 0) {
+            reserveIndexes(indexEntries + planned);
+        }
+        Mapping window = owner.resources().acquireWindow(this, pos, length, () -> mapWindow(pos, length, config));
+        Mapping offsetIndex = null;
+        Mapping timeIndex = null;
+        try {
+            if (planned > 0) {
+                offsetIndex = acquireIndex(Kind.OFFSET_INDEX);
+                timeIndex = acquireIndex(Kind.TIME_INDEX);
+                if (!offsetIndex.writable || !timeIndex.writable) {
+                    throw new IOException("index of the active " + this + " is not writable");
+                }
+            }
+            long at = pos - window.fileOffset;
+            try {
+                MemorySegment.copy(MemorySegment.ofBuffer(src), list.position(from), window.segment, at, length);
+                long batchAt = at;
+                for (int i = from; i < to; i++) {
+                    window.segment.set(LONG, batchAt + RecordBatchLayout.BASE_OFFSET, list.baseOffset(i));
+                    if (patchEpoch) {
+                        window.segment.set(INT, batchAt + RecordBatchLayout.PARTITION_LEADER_EPOCH, list.epoch(i));
+                    }
+                    batchAt += list.size(i);
+                }
+            } catch (InternalError e) {
+                // SIGBUS: the mapped page could not be backed by the disk despite the reservation
+                throw new IOException("Writing through the mapping of " + this + " failed: " + e.getMessage(), e);
+            }
+            int entries = indexEntries;
+            int batchPos = pos;
+            for (int i = from; i < to; i++) {
+                long before = rule.timestampBeforeNext();
+                boolean indexed = rule.add(
+                        list.baseOffset(i),
+                        list.lastOffset(i),
+                        batchPos,
+                        list.size(i),
+                        list.maxTimestamp(i),
+                        list.epoch(i));
+                if (indexed) {
+                    int rel = (int) (list.baseOffset(i) - baseOffset);
+                    IndexFormat.writeOffsetEntry(offsetIndex.segment, entries, rel, batchPos);
+                    IndexFormat.writeTimeEntry(timeIndex.segment, entries, before, rel);
+                    entries++;
+                }
+                batchPos += list.size(i);
+            }
+            size = pos + length;
+            indexEntries = entries;
+            stats = new Stats(
+                    rule.maxTimestamp(), rule.offsetOfMaxTimestamp(), rule.epochOfMax(), list.lastOffset(to - 1) + 1);
+            if (rollingBasedMs < 0) {
+                rollingBasedMs = nowMs;
+            }
+        } finally {
+            window.release();
+            if (offsetIndex != null) {
+                offsetIndex.release();
+            }
+            if (timeIndex != null) {
+                timeIndex.release();
+            }
+        }
+    }
+
+    private Mapping mapWindow(long pos, long length, LogConfig config) throws IOException {
+        long start = pos & ~(PAGE - 1);
+        long need = pos + length - start;
+        long limit = Math.max(config.segmentBytes(), pos + length) - start;
+        long windowLength = Math.max(need, Math.min(owner.settings().mapWindowBytes(), limit));
+        OpenFile f = acquireFile();
+        try {
+            Arena arena = Arena.ofShared();
+            try {
+                MemorySegment m = f.channel.map(FileChannel.MapMode.READ_WRITE, start, windowLength, arena);
+                return new Mapping(arena, m, start, true, owner.resources().liveMappings());
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        } finally {
+            f.release();
+        }
+    }
+
+    private void reserveLog(long end, LogConfig config) throws IOException {
+        if (end <= logReserved) {
+            return;
+        }
+        MmapSettings s = owner.settings();
+        long chunk = Math.clamp(logReserved, s.reserveMinChunkBytes(), s.reserveMaxChunkBytes());
+        long target = Math.min(Math.max(end, logReserved + chunk), Math.max(end, config.segmentBytes()));
+        owner.reserver().reserve(file(LogFiles.LOG), logReserved, target - logReserved);
+        logReserved = target;
+    }
+
+    private void reserveIndexes(int entries) throws IOException {
+        indexReserved = reserveIndex(
+                LogFiles.INDEX,
+                IndexFormat.OFFSET_MAGIC,
+                indexReserved,
+                IndexFormat.offsetFileSize(entries),
+                IndexFormat.offsetFileSize(indexCapacity));
+        timeReserved = reserveIndex(
+                LogFiles.TIME_INDEX,
+                IndexFormat.TIME_MAGIC,
+                timeReserved,
+                IndexFormat.timeFileSize(entries),
+                IndexFormat.timeFileSize(indexCapacity));
+    }
+
+    private long reserveIndex(String suffix, int magic, long reserved, long end, long capacity) throws IOException {
+        if (end <= reserved) {
+            return reserved;
+        }
+        if (reserved <= IndexFormat.HEADER && !Files.exists(file(suffix))) {
+            writeWhole(file(suffix), IndexFormat.header(magic));
+            reserved = IndexFormat.HEADER;
+        }
+        long chunk = Math.clamp(reserved, INDEX_MIN_CHUNK, INDEX_MAX_CHUNK);
+        long target = Math.min(Math.max(end, reserved + chunk), Math.max(end, capacity));
+        owner.reserver().reserve(file(suffix), reserved, target - reserved);
+        return target;
+    }
+
+    /**
+     * Cuts the segment at {@code newSize} (a batch boundary): drops the index entries at or past
+     * it, shrinks the files and forces them, so the cut survives a crash. Leaves the segment
+     * inactive; {@link #activate} it to write again.
+     */
+    void truncateTo(int newSize, long newNextOffset) throws IOException {
+        synchronized (this) {
+            active = false;
+        }
+        owner.resources().invalidate(this, Kind.LOG_WINDOW);
+        int entries = indexEntries;
+        if (entries > 0) {
+            Mapping o = acquireIndex(Kind.OFFSET_INDEX);
+            try {
+                entries = IndexFormat.floorByPosition(o.segment, entries, newSize - 1L) + 1;
+            } finally {
+                o.release();
+            }
+        }
+        owner.resources().invalidate(this, Kind.OFFSET_INDEX);
+        owner.resources().invalidate(this, Kind.TIME_INDEX);
+        size = newSize;
+        indexEntries = entries;
+        stats = null;
+        syncedSize = Math.min(syncedSize, newSize);
+        trimFiles();
+        force(LogFiles.LOG);
+        force(LogFiles.INDEX);
+        force(LogFiles.TIME_INDEX);
+        truncateTxns(newNextOffset);
+    }
+
+    // ------------------------------------------------------------------ durability
+
+    /** Forces the log file's data; returns the size that is now durable. */
+    long syncLog(boolean metadata) throws IOException {
+        int s = size;
+        OpenFile f = acquireFile();
+        try {
+            f.channel.force(metadata);
+        } finally {
+            f.release();
+        }
+        syncedSize = Math.max(syncedSize, s);
+        return s;
+    }
+
+    /** Forces every file of the segment (a rolled segment, once). */
+    void syncAll() throws IOException {
+        syncLog(true);
+        force(LogFiles.INDEX);
+        force(LogFiles.TIME_INDEX);
+        syncTxnIndex();
+    }
+
+    void syncTxnIndex() throws IOException {
+        if (txnDirty) {
+            txnDirty = false;
+            force(LogFiles.TXN_INDEX);
+        }
+    }
+
+    boolean txnDirty() {
+        return txnDirty;
+    }
+
+    private void force(String suffix) throws IOException {
+        try (FileChannel ch = open(suffix, true)) {
+            ch.force(true);
+        } catch (NoSuchFileException e) {
+            // optional file
+        }
+    }
+
+    // ------------------------------------------------------------------ aborted transactions
+
+    /** The aborted transactions whose marker lies in this segment, in append order. */
+    List<AbortedTxn> abortedTxns() throws IOException {
+        List<AbortedTxn> t = txns;
+        if (t != null) {
+            return t;
+        }
+        if (!hasTxnFile) {
+            return List.of();
+        }
+        synchronized (this) {
+            if (txns == null) {
+                txns = readTxnFile();
+            }
+            return txns;
+        }
+    }
+
+    private List<AbortedTxn> readTxnFile() throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file(LogFiles.TXN_INDEX));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        if (b.remaining() < IndexFormat.HEADER || b.getInt() != TXN_MAGIC) {
+            throw new IOException("Not a transaction index: " + file(LogFiles.TXN_INDEX));
+        }
+        int version = b.getInt();
+        if (version != IndexFormat.VERSION) {
+            throw new IOException(
+                    "Unsupported transaction index version " + version + " in " + file(LogFiles.TXN_INDEX));
+        }
+        List<AbortedTxn> list = new ArrayList<>();
+        while (b.remaining() >= TXN_ENTRY) {
+            list.add(new AbortedTxn(b.getLong(), b.getLong(), b.getLong(), b.getLong()));
+        }
+        return List.copyOf(list);
+    }
+
+    void appendTxn(AbortedTxn txn) throws IOException {
+        List<AbortedTxn> current = abortedTxns();
+        try (FileChannel ch =
+                FileChannel.open(file(LogFiles.TXN_INDEX), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long end = ch.size();
+            ByteBuffer b = ByteBuffer.allocate(IndexFormat.HEADER + TXN_ENTRY);
+            if (end < IndexFormat.HEADER) {
+                end = 0;
+                b.putInt(TXN_MAGIC).putInt(IndexFormat.VERSION);
+            }
+            b.putLong(txn.producerId())
+                    .putLong(txn.firstOffset())
+                    .putLong(txn.lastOffset())
+                    .putLong(txn.lastStableOffset())
+                    .flip();
+            while (b.hasRemaining()) {
+                end += ch.write(b, end);
+            }
+        }
+        List<AbortedTxn> next = new ArrayList<>(current);
+        next.add(txn);
+        txns = List.copyOf(next);
+        hasTxnFile = true;
+        txnDirty = true;
+    }
+
+    /** Drops the transactions whose marker is at or after {@code offset}. */
+    void truncateTxns(long offset) throws IOException {
+        List<AbortedTxn> current = abortedTxns();
+        List<AbortedTxn> kept =
+                current.stream().filter(t -> t.lastOffset() < offset).toList();
+        if (kept.size() == current.size()) {
+            return;
+        }
+        Path file = file(LogFiles.TXN_INDEX);
+        if (kept.isEmpty()) {
+            Files.deleteIfExists(file);
+            hasTxnFile = false;
+        } else {
+            ByteBuffer b = ByteBuffer.allocate(IndexFormat.HEADER + kept.size() * TXN_ENTRY);
+            b.putInt(TXN_MAGIC).putInt(IndexFormat.VERSION);
+            for (AbortedTxn t : kept) {
+                b.putLong(t.producerId())
+                        .putLong(t.firstOffset())
+                        .putLong(t.lastOffset())
+                        .putLong(t.lastStableOffset());
+            }
+            LogFiles.writeAtomically(file, b.array(), true);
+        }
+        txns = kept;
+    }
+}
