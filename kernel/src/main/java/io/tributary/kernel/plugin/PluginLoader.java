@@ -5,7 +5,6 @@ import io.tributary.spi.plugin.PluginException;
 import java.io.IOException;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,12 +70,21 @@ public final class PluginLoader {
             throw new PluginException("Plugin folder " + dir + " holds no modules (jars)");
         }
         ModuleLayer parent = ModuleLayer.boot();
+        ModuleLayer.Controller controller;
         try {
             Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
-            return parent.defineModulesWithOneLoader(cf, PluginLoader.class.getClassLoader());
+            controller =
+                    ModuleLayer.defineModulesWithOneLoader(cf, List.of(parent), PluginLoader.class.getClassLoader());
         } catch (RuntimeException e) {
             throw new PluginException("Cannot load plugin folder " + dir + ": " + e.getMessage(), e);
         }
+        // Plugins may map files or call native libraries (FFM); grant them what the kernel has.
+        if (PluginLoader.class.getModule().isNativeAccessEnabled()) {
+            for (Module m : controller.layer().modules()) {
+                controller.enableNativeAccess(m);
+            }
+        }
+        return controller.layer();
     }
 
     /** A provider found by the loader, with where it came from. */
@@ -151,14 +159,5 @@ public final class PluginLoader {
             out.put(f.provider().name(), f.origin());
         }
         return out;
-    }
-
-    /** Modules of a plugin layer, for tests and logs. */
-    static List<String> moduleNames(ModuleFinder finder) {
-        return finder.findAll().stream()
-                .map(ModuleReference::descriptor)
-                .map(d -> d.name())
-                .sorted()
-                .toList();
     }
 }
