@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -164,6 +163,18 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     // ------------------------------------------------------------------ loading and recovery
 
     private void load(boolean cleanShutdown) throws IOException {
+        if (createdUnflushed) {
+            // A directory the engine has just made: nothing to read (10,000 partitions are
+            // created at once on a fresh broker).
+            Segment first = Segment.create(this, 0);
+            segments.put(0L, first);
+            epochs = new LeaderEpochCache(this::dir, List.of());
+            snapshots = new ProducerSnapshots(this::dir, List.of());
+            first.activate(config, time.milliseconds());
+            active = first;
+            dirDirty = true;
+            return;
+        }
         Files.createDirectories(dir);
         TreeMap<Long, Path> logFiles = new TreeMap<>();
         Set<Long> indexFiles = new HashSet<>();
@@ -738,7 +749,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     s.syncAll();
                 }
             }
-            flushDirectory();
+            flushDirectory(false);
             // Recovery rebuilds epochs only from the segments it scans: persist the older ones now.
             epochs.write(true);
             long newPoint = old.stats().nextOffset();
@@ -751,15 +762,20 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         }
     }
 
-    private void flushDirectory() throws IOException {
+    /**
+     * Makes the partition's new files durable: its directory's entries and, for a partition
+     * created in this run, its metadata file (written only now: creating 10,000 partitions should
+     * not cost 10,000 extra files up front) and its entry in the log dir (unless the closing
+     * engine flushes each log dir once for all). The metadata file's content is not flushed: a
+     * partition found without it is adopted by the topic that opens it.
+     */
+    private void flushDirectory(boolean engineFlushesLogDir) throws IOException {
         if (createdUnflushed) {
             createdUnflushed = false;
-            try (FileChannel ch = FileChannel.open(dir.resolve(LogFiles.PARTITION_METADATA), StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (NoSuchFileException e) {
-                // written by an older run
+            MmapStorageEngine.writeTopicId(dir, id.topicId());
+            if (!engineFlushesLogDir) {
+                LogFiles.fsyncDir(dir.getParent());
             }
-            LogFiles.fsyncDir(dir.getParent());
             dirDirty = true;
         }
         if (dirDirty) {
@@ -795,7 +811,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     break;
                 }
             }
-            flushDirectory();
+            flushDirectory(false);
             epochs.write(true);
             if (target > recoveryPoint) {
                 recoveryPoint = target;
@@ -1271,7 +1287,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     }
                     s.syncTxnIndex();
                 }
-                flushDirectory();
+                flushDirectory(engine.isClosing());
                 epochs.write(true);
                 recoveryPoint = logEndOffset;
             } catch (IOException e) {

@@ -240,6 +240,11 @@ final class MmapStorageEngine implements StorageEngine {
         }
     }
 
+    /** True once {@link #close()} has begun: it flushes each log dir itself at the end. */
+    boolean isClosing() {
+        return closed;
+    }
+
     /** A log was closed (by the kernel or by this engine). */
     void closed(MmapPartitionLog log, boolean cleanly) {
         Holder h = partitions.get(dirName(log.id()));
@@ -319,7 +324,7 @@ final class MmapStorageEngine implements StorageEngine {
                     Path logDir = chooseLogDir();
                     h.dir = logDir.resolve(name);
                     Files.createDirectories(h.dir);
-                    writeTopicId(h.dir, partition.topicId());
+                    // partition.metadata follows with the partition's first flush
                     partitionsPerDir.get(logDir).incrementAndGet();
                     h.clean = true;
                     created = true;
@@ -342,7 +347,7 @@ final class MmapStorageEngine implements StorageEngine {
     }
 
     /** Written without a flush: the partition's first sync flushes it with the directory. */
-    private static void writeTopicId(Path dir, UUID topicId) throws IOException {
+    static void writeTopicId(Path dir, UUID topicId) throws IOException {
         Files.write(
                 dir.resolve(LogFiles.PARTITION_METADATA),
                 ("version: " + Checkpoints.VERSION + "\ntopic_id: " + topicId + "\n")
@@ -469,6 +474,8 @@ final class MmapStorageEngine implements StorageEngine {
             if (failedDirs.contains(logDir)) {
                 continue;
             }
+            // Writing the marker durably flushes the log dir: with it, every partition directory
+            // created in this run.
             try {
                 LogFiles.writeAtomically(
                         logDir.resolve(LogFiles.CLEAN_SHUTDOWN),

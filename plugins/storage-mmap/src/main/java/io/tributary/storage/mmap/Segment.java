@@ -118,15 +118,13 @@ final class Segment {
     }
 
     /**
-     * Creates the log file of a new, empty segment (replacing leftovers of the same name). Its
-     * index files are created when the first entry is due: a small segment costs one file.
+     * Creates the log file of a new, empty segment. Its index files are created when the first
+     * entry is due: a small segment costs one file. No other file of that base offset exists: a
+     * removed segment's files were renamed, and loading deletes index files without a log.
      */
     static Segment create(Owner owner, long baseOffset) throws IOException {
         Segment s = new Segment(owner, baseOffset, 0, 0, new Stats(-1, -1, -1, baseOffset), false);
         s.syncedSize = 0;
-        Files.deleteIfExists(s.file(LogFiles.INDEX));
-        Files.deleteIfExists(s.file(LogFiles.TIME_INDEX));
-        Files.deleteIfExists(s.file(LogFiles.TXN_INDEX));
         FileChannel.open(
                         s.file(LogFiles.LOG),
                         StandardOpenOption.CREATE,
@@ -523,8 +521,12 @@ final class Segment {
                 s.maxTimestamp(),
                 s.offsetOfMaxTimestamp(),
                 s.epochOfMax());
-        long first = firstBatchTimestamp();
-        rollingBasedMs = size == 0 ? -1 : first >= 0 ? Math.min(first, nowMs) : nowMs;
+        if (size == 0) {
+            rollingBasedMs = -1;
+        } else {
+            long first = firstBatchTimestamp();
+            rollingBasedMs = first >= 0 ? Math.min(first, nowMs) : nowMs;
+        }
         synchronized (this) {
             indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
             logReserved = size;
