@@ -75,6 +75,8 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private volatile boolean dirDirty;
     /** The partition was created in this run and its directory and metadata are not flushed yet. */
     private volatile boolean createdUnflushed;
+    /** Whether partition.metadata exists (written in the background after creation). Guarded by this. */
+    private boolean metadataWritten = true;
     /** Set when the whole partition is being deleted: its directory goes after its last segment. */
     private volatile AtomicInteger segmentsLeftBeforeDelete;
 
@@ -102,6 +104,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             boolean created) {
         MmapPartitionLog log = new MmapPartitionLog(engine, id, dir, config);
         log.createdUnflushed = created;
+        log.metadataWritten = !created;
         try {
             log.load(cleanShutdown);
         } catch (IOException | RuntimeException e) {
@@ -113,7 +116,19 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             }
             throw new StorageException("Cannot open the log of " + id + " in " + dir + ": " + e.getMessage(), e);
         }
+        if (created) {
+            // Off the creating thread: a new partition costs a directory and one file up front.
+            engine.runInBackground(log::ensureMetadata);
+        }
         return log;
+    }
+
+    /** Writes partition.metadata (topic id) once, unflushed; the partition's first flush flushes it. */
+    private synchronized void ensureMetadata() throws IOException {
+        if (!metadataWritten && segmentsLeftBeforeDelete == null) {
+            MmapStorageEngine.writeTopicId(dir, id.topicId());
+            metadataWritten = true;
+        }
     }
 
     // ------------------------------------------------------------------ Segment.Owner
@@ -764,15 +779,14 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
 
     /**
      * Makes the partition's new files durable: its directory's entries and, for a partition
-     * created in this run, its metadata file (written only now: creating 10,000 partitions should
-     * not cost 10,000 extra files up front) and its entry in the log dir (unless the closing
+     * created in this run, its metadata file and its entry in the log dir (unless the closing
      * engine flushes each log dir once for all). The metadata file's content is not flushed: a
      * partition found without it is adopted by the topic that opens it.
      */
     private void flushDirectory(boolean engineFlushesLogDir) throws IOException {
         if (createdUnflushed) {
             createdUnflushed = false;
-            MmapStorageEngine.writeTopicId(dir, id.topicId());
+            ensureMetadata();
             if (!engineFlushesLogDir) {
                 LogFiles.fsyncDir(dir.getParent());
             }
@@ -1272,6 +1286,15 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
      */
     @Override
     public void close() {
+        close(false);
+    }
+
+    /**
+     * Closes for an engine shutdown. With {@code fileSystemWillBeSynced} the engine flushes the
+     * whole file system afterwards ({@code syncfs}), so the log only writes what must be written
+     * and leaves flushing to that single call.
+     */
+    void close(boolean fileSystemWillBeSynced) {
         IOException failure = null;
         syncLock.lock();
         try {
@@ -1281,14 +1304,22 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             closed = true;
             try {
                 active.deactivate();
-                for (Segment s : segmentsFrom(recoveryPoint)) {
-                    if (s.syncedSize < s.size) {
-                        s.syncLog(false);
+                if (fileSystemWillBeSynced) {
+                    if (createdUnflushed) {
+                        createdUnflushed = false;
+                        ensureMetadata();
                     }
-                    s.syncTxnIndex();
+                    epochs.write(false);
+                } else {
+                    for (Segment s : segmentsFrom(recoveryPoint)) {
+                        if (s.syncedSize < s.size) {
+                            s.syncLog(false);
+                        }
+                        s.syncTxnIndex();
+                    }
+                    flushDirectory(engine.isClosing());
+                    epochs.write(true);
                 }
-                flushDirectory(engine.isClosing());
-                epochs.write(true);
                 recoveryPoint = logEndOffset;
             } catch (IOException e) {
                 failure = e;

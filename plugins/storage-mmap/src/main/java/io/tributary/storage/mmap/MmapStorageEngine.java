@@ -78,6 +78,9 @@ final class MmapStorageEngine implements StorageEngine {
     private final Time time;
     private final ResourceCache resources;
     private final SpaceReserver reserver;
+    /** Null without native access: logs then flush file by file on close. */
+    private final FileSystemSync fileSystemSync = FileSystemSync.load();
+
     private final ThreadPoolExecutor background;
     private final ConcurrentHashMap<String, Holder> partitions = new ConcurrentHashMap<>();
     private final Map<Path, AtomicInteger> partitionsPerDir = new LinkedHashMap<>();
@@ -442,7 +445,7 @@ final class MmapStorageEngine implements StorageEngine {
                     synchronized (h) {
                         if (h.log != null) {
                             try {
-                                h.log.close();
+                                h.log.close(fileSystemSync != null);
                             } catch (RuntimeException e) {
                                 LOG.warn("Closing the log of {} failed", h.log.id(), e);
                                 failedDirs.add(h.dir.getParent());
@@ -473,6 +476,14 @@ final class MmapStorageEngine implements StorageEngine {
         for (Path logDir : logDirs) {
             if (failedDirs.contains(logDir)) {
                 continue;
+            }
+            if (fileSystemSync != null) {
+                try {
+                    fileSystemSync.syncFileSystemOf(logDir);
+                } catch (IOException e) {
+                    LOG.warn("Cannot flush {}: it will be recovered on the next start", logDir, e);
+                    continue;
+                }
             }
             // Writing the marker durably flushes the log dir: with it, every partition directory
             // created in this run.
