@@ -125,7 +125,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
 
     /** Writes partition.metadata (topic id) once, unflushed; the partition's first flush flushes it. */
     private synchronized void ensureMetadata() throws IOException {
-        if (!metadataWritten && segmentsLeftBeforeDelete == null) {
+        if (!metadataWritten && !closed) {
             MmapStorageEngine.writeTopicId(dir, id.topicId());
             metadataWritten = true;
         }

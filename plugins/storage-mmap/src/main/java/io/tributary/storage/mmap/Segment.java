@@ -587,7 +587,7 @@ final class Segment {
         if (size + bytes > config.segmentBytes()) {
             return true;
         }
-        if (indexEntries + plannedEntries(list, from, to) > indexCapacity) {
+        if (indexEntries + wantedEntries(list, from, to) > indexCapacity) {
             return true;
         }
         return rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
@@ -598,7 +598,12 @@ final class Segment {
         return size > 0 && rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
     }
 
+    /** The entries this write gets: what the rule wants, as far as the index has room. */
     private int plannedEntries(BatchList list, int from, int to) {
+        return Math.min(wantedEntries(list, from, to), Math.max(0, indexCapacity - indexEntries));
+    }
+
+    private int wantedEntries(BatchList list, int from, int to) {
         int since = rule.bytesSinceEntry();
         int interval = rule.intervalBytes();
         int planned = 0;
@@ -666,7 +671,9 @@ final class Segment {
                         list.size(i),
                         list.maxTimestamp(i),
                         list.epoch(i));
-                if (indexed) {
+                // A full index (only a fresh segment with a tiny segment.index.bytes gets here)
+                // just stops growing: lookups then scan further.
+                if (indexed && entries < indexCapacity) {
                     int rel = (int) (list.baseOffset(i) - baseOffset);
                     IndexFormat.writeOffsetEntry(offsetIndex.segment, entries, rel, batchPos);
                     IndexFormat.writeTimeEntry(timeIndex.segment, entries, before, rel);
