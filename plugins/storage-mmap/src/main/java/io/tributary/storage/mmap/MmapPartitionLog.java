@@ -77,6 +77,8 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private volatile boolean createdUnflushed;
     /** Whether partition.metadata exists (written in the background after creation). Guarded by this. */
     private boolean metadataWritten = true;
+    /** The partition is being deleted: write nothing more into its directory. */
+    private volatile boolean deleting;
     /** Set when the whole partition is being deleted: its directory goes after its last segment. */
     private volatile AtomicInteger segmentsLeftBeforeDelete;
 
@@ -123,9 +125,13 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         return log;
     }
 
-    /** Writes partition.metadata (topic id) once, unflushed; the partition's first flush flushes it. */
+    /**
+     * Writes partition.metadata (topic id) once, unflushed; the partition's first flush (or its
+     * close) flushes it. Called by a background task after creation and by the first flush,
+     * whichever comes first.
+     */
     private synchronized void ensureMetadata() throws IOException {
-        if (!metadataWritten && !closed) {
+        if (!metadataWritten && !deleting) {
             MmapStorageEngine.writeTopicId(dir, id.topicId());
             metadataWritten = true;
         }
@@ -1339,6 +1345,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
 
     /** Stops the log without flushing: the partition is being deleted. */
     void closeForDelete() {
+        deleting = true;
         syncLock.lock();
         try {
             closed = true;
