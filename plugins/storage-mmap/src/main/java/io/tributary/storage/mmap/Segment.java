@@ -553,8 +553,12 @@ final class Segment {
         trimFiles();
     }
 
-    /** Trims each file to its data; also used on the segments recovery finds. */
-    void trimFiles() throws IOException {
+    /**
+     * Trims each file to its data; also used on the segments recovery finds. Holds this
+     * segment's monitor, as {@link #mapIndex} does, so that no index is mapped with a length
+     * measured before the trim.
+     */
+    synchronized void trimFiles() throws IOException {
         trim(LogFiles.LOG, size);
         trim(LogFiles.INDEX, IndexFormat.offsetFileSize(indexEntries));
         trim(LogFiles.TIME_INDEX, IndexFormat.timeFileSize(indexEntries));
