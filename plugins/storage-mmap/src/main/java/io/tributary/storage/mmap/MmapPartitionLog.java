@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -76,6 +75,10 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private volatile boolean dirDirty;
     /** The partition was created in this run and its directory and metadata are not flushed yet. */
     private volatile boolean createdUnflushed;
+    /** Whether partition.metadata exists (written in the background after creation). Guarded by this. */
+    private boolean metadataWritten = true;
+    /** The partition is being deleted: write nothing more into its directory. */
+    private volatile boolean deleting;
     /** Set when the whole partition is being deleted: its directory goes after its last segment. */
     private volatile AtomicInteger segmentsLeftBeforeDelete;
 
@@ -103,6 +106,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             boolean created) {
         MmapPartitionLog log = new MmapPartitionLog(engine, id, dir, config);
         log.createdUnflushed = created;
+        log.metadataWritten = !created;
         try {
             log.load(cleanShutdown);
         } catch (IOException | RuntimeException e) {
@@ -114,7 +118,23 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             }
             throw new StorageException("Cannot open the log of " + id + " in " + dir + ": " + e.getMessage(), e);
         }
+        if (created) {
+            // Off the creating thread: a new partition costs a directory and one file up front.
+            engine.runInBackground(log::ensureMetadata);
+        }
         return log;
+    }
+
+    /**
+     * Writes partition.metadata (topic id) once, unflushed; the partition's first flush (or its
+     * close) flushes it. Called by a background task after creation and by the first flush,
+     * whichever comes first.
+     */
+    private synchronized void ensureMetadata() throws IOException {
+        if (!metadataWritten && !deleting) {
+            MmapStorageEngine.writeTopicId(dir, id.topicId());
+            metadataWritten = true;
+        }
     }
 
     // ------------------------------------------------------------------ Segment.Owner
@@ -164,6 +184,18 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     // ------------------------------------------------------------------ loading and recovery
 
     private void load(boolean cleanShutdown) throws IOException {
+        if (createdUnflushed) {
+            // A directory the engine has just made: nothing to read (10,000 partitions are
+            // created at once on a fresh broker).
+            Segment first = Segment.create(this, 0);
+            segments.put(0L, first);
+            epochs = new LeaderEpochCache(this::dir, List.of());
+            snapshots = new ProducerSnapshots(this::dir, List.of());
+            first.activate(config, time.milliseconds());
+            active = first;
+            dirDirty = true;
+            return;
+        }
         Files.createDirectories(dir);
         TreeMap<Long, Path> logFiles = new TreeMap<>();
         Set<Long> indexFiles = new HashSet<>();
@@ -738,7 +770,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     s.syncAll();
                 }
             }
-            flushDirectory();
+            flushDirectory(false);
             // Recovery rebuilds epochs only from the segments it scans: persist the older ones now.
             epochs.write(true);
             long newPoint = old.stats().nextOffset();
@@ -751,15 +783,19 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         }
     }
 
-    private void flushDirectory() throws IOException {
+    /**
+     * Makes the partition's new files durable: its directory's entries and, for a partition
+     * created in this run, its metadata file and its entry in the log dir (unless the closing
+     * engine flushes each log dir once for all). The metadata file's content is not flushed: a
+     * partition found without it is adopted by the topic that opens it.
+     */
+    private void flushDirectory(boolean engineFlushesLogDir) throws IOException {
         if (createdUnflushed) {
             createdUnflushed = false;
-            try (FileChannel ch = FileChannel.open(dir.resolve(LogFiles.PARTITION_METADATA), StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (NoSuchFileException e) {
-                // written by an older run
+            ensureMetadata();
+            if (!engineFlushesLogDir) {
+                LogFiles.fsyncDir(dir.getParent());
             }
-            LogFiles.fsyncDir(dir.getParent());
             dirDirty = true;
         }
         if (dirDirty) {
@@ -795,7 +831,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     break;
                 }
             }
-            flushDirectory();
+            flushDirectory(false);
             epochs.write(true);
             if (target > recoveryPoint) {
                 recoveryPoint = target;
@@ -1256,6 +1292,15 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
      */
     @Override
     public void close() {
+        close(false);
+    }
+
+    /**
+     * Closes for an engine shutdown. With {@code fileSystemWillBeSynced} the engine flushes the
+     * whole file system afterwards ({@code syncfs}), so the log only writes what must be written
+     * and leaves flushing to that single call.
+     */
+    void close(boolean fileSystemWillBeSynced) {
         IOException failure = null;
         syncLock.lock();
         try {
@@ -1265,14 +1310,22 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             closed = true;
             try {
                 active.deactivate();
-                for (Segment s : segmentsFrom(recoveryPoint)) {
-                    if (s.syncedSize < s.size) {
-                        s.syncLog(false);
+                if (fileSystemWillBeSynced) {
+                    if (createdUnflushed) {
+                        createdUnflushed = false;
+                        ensureMetadata();
                     }
-                    s.syncTxnIndex();
+                    epochs.write(false);
+                } else {
+                    for (Segment s : segmentsFrom(recoveryPoint)) {
+                        if (s.syncedSize < s.size) {
+                            s.syncLog(false);
+                        }
+                        s.syncTxnIndex();
+                    }
+                    flushDirectory(engine.isClosing());
+                    epochs.write(true);
                 }
-                flushDirectory();
-                epochs.write(true);
                 recoveryPoint = logEndOffset;
             } catch (IOException e) {
                 failure = e;
@@ -1292,6 +1345,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
 
     /** Stops the log without flushing: the partition is being deleted. */
     void closeForDelete() {
+        deleting = true;
         syncLock.lock();
         try {
             closed = true;

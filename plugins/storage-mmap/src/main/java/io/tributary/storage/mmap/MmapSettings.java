@@ -44,7 +44,7 @@ record MmapSettings(
     static final String BACKGROUND_THREADS = "background.threads";
 
     /** 10,000 busy partitions hold one file and three mappings each. */
-    static final MmapSettings DEFAULT = new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, true, 2);
+    static final MmapSettings DEFAULT = new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2);
 
     private static final long PAGE = 4096;
 

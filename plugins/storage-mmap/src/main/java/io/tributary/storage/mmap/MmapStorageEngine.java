@@ -78,6 +78,9 @@ final class MmapStorageEngine implements StorageEngine {
     private final Time time;
     private final ResourceCache resources;
     private final SpaceReserver reserver;
+    /** Null without native access: logs then flush file by file on close. */
+    private final FileSystemSync fileSystemSync = FileSystemSync.load();
+
     private final ThreadPoolExecutor background;
     private final ConcurrentHashMap<String, Holder> partitions = new ConcurrentHashMap<>();
     private final Map<Path, AtomicInteger> partitionsPerDir = new LinkedHashMap<>();
@@ -240,6 +243,11 @@ final class MmapStorageEngine implements StorageEngine {
         }
     }
 
+    /** True once {@link #close()} has begun: it flushes each log dir itself at the end. */
+    boolean isClosing() {
+        return closed;
+    }
+
     /** A log was closed (by the kernel or by this engine). */
     void closed(MmapPartitionLog log, boolean cleanly) {
         Holder h = partitions.get(dirName(log.id()));
@@ -319,7 +327,7 @@ final class MmapStorageEngine implements StorageEngine {
                     Path logDir = chooseLogDir();
                     h.dir = logDir.resolve(name);
                     Files.createDirectories(h.dir);
-                    writeTopicId(h.dir, partition.topicId());
+                    // partition.metadata follows with the partition's first flush
                     partitionsPerDir.get(logDir).incrementAndGet();
                     h.clean = true;
                     created = true;
@@ -342,7 +350,7 @@ final class MmapStorageEngine implements StorageEngine {
     }
 
     /** Written without a flush: the partition's first sync flushes it with the directory. */
-    private static void writeTopicId(Path dir, UUID topicId) throws IOException {
+    static void writeTopicId(Path dir, UUID topicId) throws IOException {
         Files.write(
                 dir.resolve(LogFiles.PARTITION_METADATA),
                 ("version: " + Checkpoints.VERSION + "\ntopic_id: " + topicId + "\n")
@@ -437,7 +445,7 @@ final class MmapStorageEngine implements StorageEngine {
                     synchronized (h) {
                         if (h.log != null) {
                             try {
-                                h.log.close();
+                                h.log.close(fileSystemSync != null);
                             } catch (RuntimeException e) {
                                 LOG.warn("Closing the log of {} failed", h.log.id(), e);
                                 failedDirs.add(h.dir.getParent());
@@ -469,6 +477,16 @@ final class MmapStorageEngine implements StorageEngine {
             if (failedDirs.contains(logDir)) {
                 continue;
             }
+            if (fileSystemSync != null) {
+                try {
+                    fileSystemSync.syncFileSystemOf(logDir);
+                } catch (IOException e) {
+                    LOG.warn("Cannot flush {}: it will be recovered on the next start", logDir, e);
+                    continue;
+                }
+            }
+            // Writing the marker durably flushes the log dir: with it, every partition directory
+            // created in this run.
             try {
                 LogFiles.writeAtomically(
                         logDir.resolve(LogFiles.CLEAN_SHUTDOWN),

@@ -119,6 +119,12 @@ final class ResourceCache {
         }
     }
 
+    /** Runs pending cache maintenance (evictions are otherwise amortized over later calls). */
+    void clearPending() {
+        files.cleanUp();
+        mappings.cleanUp();
+    }
+
     /** Drops every cached resource (engine close). */
     void clear() {
         files.invalidateAll();

@@ -118,15 +118,13 @@ final class Segment {
     }
 
     /**
-     * Creates the log file of a new, empty segment (replacing leftovers of the same name). Its
-     * index files are created when the first entry is due: a small segment costs one file.
+     * Creates the log file of a new, empty segment. Its index files are created when the first
+     * entry is due: a small segment costs one file. No other file of that base offset exists: a
+     * removed segment's files were renamed, and loading deletes index files without a log.
      */
     static Segment create(Owner owner, long baseOffset) throws IOException {
         Segment s = new Segment(owner, baseOffset, 0, 0, new Stats(-1, -1, -1, baseOffset), false);
         s.syncedSize = 0;
-        Files.deleteIfExists(s.file(LogFiles.INDEX));
-        Files.deleteIfExists(s.file(LogFiles.TIME_INDEX));
-        Files.deleteIfExists(s.file(LogFiles.TXN_INDEX));
         FileChannel.open(
                         s.file(LogFiles.LOG),
                         StandardOpenOption.CREATE,
@@ -523,8 +521,12 @@ final class Segment {
                 s.maxTimestamp(),
                 s.offsetOfMaxTimestamp(),
                 s.epochOfMax());
-        long first = firstBatchTimestamp();
-        rollingBasedMs = size == 0 ? -1 : first >= 0 ? Math.min(first, nowMs) : nowMs;
+        if (size == 0) {
+            rollingBasedMs = -1;
+        } else {
+            long first = firstBatchTimestamp();
+            rollingBasedMs = first >= 0 ? Math.min(first, nowMs) : nowMs;
+        }
         synchronized (this) {
             indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
             logReserved = size;
@@ -551,8 +553,12 @@ final class Segment {
         trimFiles();
     }
 
-    /** Trims each file to its data; also used on the segments recovery finds. */
-    void trimFiles() throws IOException {
+    /**
+     * Trims each file to its data; also used on the segments recovery finds. Holds this
+     * segment's monitor, as {@link #mapIndex} does, so that no index is mapped with a length
+     * measured before the trim.
+     */
+    synchronized void trimFiles() throws IOException {
         trim(LogFiles.LOG, size);
         trim(LogFiles.INDEX, IndexFormat.offsetFileSize(indexEntries));
         trim(LogFiles.TIME_INDEX, IndexFormat.timeFileSize(indexEntries));
@@ -585,7 +591,7 @@ final class Segment {
         if (size + bytes > config.segmentBytes()) {
             return true;
         }
-        if (indexEntries + plannedEntries(list, from, to) > indexCapacity) {
+        if (indexEntries + wantedEntries(list, from, to) > indexCapacity) {
             return true;
         }
         return rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
@@ -596,7 +602,12 @@ final class Segment {
         return size > 0 && rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
     }
 
+    /** The entries this write gets: what the rule wants, as far as the index has room. */
     private int plannedEntries(BatchList list, int from, int to) {
+        return Math.min(wantedEntries(list, from, to), Math.max(0, indexCapacity - indexEntries));
+    }
+
+    private int wantedEntries(BatchList list, int from, int to) {
         int since = rule.bytesSinceEntry();
         int interval = rule.intervalBytes();
         int planned = 0;
@@ -664,7 +675,9 @@ final class Segment {
                         list.size(i),
                         list.maxTimestamp(i),
                         list.epoch(i));
-                if (indexed) {
+                // A full index (only a fresh segment with a tiny segment.index.bytes gets here)
+                // just stops growing: lookups then scan further.
+                if (indexed && entries < indexCapacity) {
                     int rel = (int) (list.baseOffset(i) - baseOffset);
                     IndexFormat.writeOffsetEntry(offsetIndex.segment, entries, rel, batchPos);
                     IndexFormat.writeTimeEntry(timeIndex.segment, entries, before, rel);
