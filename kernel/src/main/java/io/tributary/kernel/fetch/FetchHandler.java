@@ -18,6 +18,7 @@ import io.tributary.protocol.codec.Message;
 import io.tributary.protocol.message.ApiMessageType;
 import io.tributary.protocol.message.FetchRequestData;
 import io.tributary.protocol.message.FetchResponseData;
+import io.tributary.spi.storage.AbortedTxn;
 import io.tributary.spi.storage.LogSlice;
 import io.tributary.spi.storage.StorageException;
 import java.util.ArrayList;
@@ -204,7 +205,15 @@ public final class FetchHandler implements ApiHandler {
                         .setLastStableOffset(p.lastStableOffset())
                         .setLogStartOffset(p.log().logStartOffset());
                 if (readCommitted) {
-                    data.setAbortedTransactions(new ArrayList<>());
+                    List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
+                    if (w.offset() < bound) {
+                        for (AbortedTxn a : p.log().abortedTransactions(w.offset(), bound)) {
+                            aborted.add(new FetchResponseData.AbortedTransaction()
+                                    .setProducerId(a.producerId())
+                                    .setFirstOffset(a.firstOffset()));
+                        }
+                    }
+                    data.setAbortedTransactions(aborted);
                 }
                 try {
                     int limit = Math.max(0, Math.min(w.maxBytes(), remaining));

@@ -24,6 +24,8 @@ public final class Partition implements LocalReplica {
     private volatile TopicConfig config;
     private volatile PartitionImage image;
     private volatile long highWatermark;
+    /** First offset of the oldest open transaction; Long.MAX_VALUE when none. Written by the handler thread. */
+    private volatile long firstUnstableOffset = Long.MAX_VALUE;
     /** Messages appended since the last sync (flush.messages policy). Handler thread only. */
     private long unflushedMessages;
     /** When the last sync was requested, in nanos (flush.ms policy). Handler thread only. */
@@ -111,9 +113,17 @@ public final class Partition implements LocalReplica {
         return image.leader() == nodeId;
     }
 
-    /** The last stable offset: the high watermark until transactions exist. */
+    /**
+     * The last stable offset: below it every transaction is decided, so read_committed consumers
+     * may read up to it. The high watermark when no transaction is open.
+     */
     public long lastStableOffset() {
-        return highWatermark;
+        return Math.min(highWatermark, firstUnstableOffset);
+    }
+
+    /** Publishes the open-transaction bound after producer state changed. Handler thread only. */
+    public void refreshStableOffset() {
+        firstUnstableOffset = producers.firstUnstableOffset().orElse(Long.MAX_VALUE);
     }
 
     @Override

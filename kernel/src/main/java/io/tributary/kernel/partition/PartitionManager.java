@@ -1,8 +1,14 @@
 package io.tributary.kernel.partition;
 
+import io.netty.buffer.Unpooled;
 import io.tributary.kernel.config.BrokerConfig;
 import io.tributary.kernel.config.TopicConfig;
 import io.tributary.kernel.config.TopicConfigs;
+import io.tributary.protocol.record.ControlRecordType;
+import io.tributary.protocol.record.EndTxnMarker;
+import io.tributary.protocol.record.RecordBatch;
+import io.tributary.protocol.record.RecordException;
+import io.tributary.protocol.record.RecordIterator;
 import io.tributary.spi.metadata.ConfigResource;
 import io.tributary.spi.metadata.MetadataImage;
 import io.tributary.spi.metadata.PartitionImage;
@@ -155,6 +161,7 @@ public final class PartitionManager {
         PartitionLog log = engine.open(id, config.log());
         Partition partition = new Partition(id, log, config, placement, hwListener, time.nanoseconds());
         rebuildProducerState(partition);
+        partition.refreshStableOffset();
         partition.resetHighWatermark(log.logEndOffset());
         partitions.put(partition.key(), partition);
         replication.onPartitionChange(id, placement);
@@ -201,14 +208,17 @@ public final class PartitionManager {
                         break;
                     }
                     long pid = RecordBatchLayout.producerId(bytes, pos);
-                    if (pid >= 0 && !RecordBatchLayout.isControl(bytes, pos)) {
+                    if (pid >= 0 && RecordBatchLayout.isControl(bytes, pos)) {
+                        replayMarker(partition, bytes, pos, size);
+                    } else if (pid >= 0) {
                         table.update(
                                 pid,
                                 RecordBatchLayout.producerEpoch(bytes, pos),
                                 RecordBatchLayout.baseSequence(bytes, pos),
                                 RecordBatchLayout.lastOffsetDelta(bytes, pos),
                                 RecordBatchLayout.baseOffset(bytes, pos),
-                                RecordBatchLayout.maxTimestamp(bytes, pos));
+                                RecordBatchLayout.maxTimestamp(bytes, pos),
+                                RecordBatchLayout.isTransactional(bytes, pos));
                     }
                     next = RecordBatchLayout.lastOffset(bytes, pos) + 1;
                     pos += size;
@@ -219,6 +229,56 @@ public final class PartitionManager {
                 from = next;
             } finally {
                 slice.release();
+            }
+        }
+    }
+
+    /**
+     * Replays a transaction marker found in the log: closes the producer's transaction and, for an
+     * abort, makes sure the aborted-transaction index has it (it may have been lost with the tail
+     * of an index in a crash).
+     */
+    private static void replayMarker(Partition partition, ByteBuffer bytes, int pos, int size) {
+        RecordBatch batch = RecordBatch.wrap(
+                Unpooled.wrappedBuffer(bytes.duplicate().position(pos).limit(pos + size)), 0);
+        EndTxnMarker marker;
+        try (RecordIterator records = batch.records()) {
+            if (!records.hasNext()) {
+                return;
+            }
+            marker = EndTxnMarker.read(records.next());
+        } catch (RecordException | IllegalArgumentException e) {
+            LOG.warn(
+                    "Ignoring an unreadable control batch at offset {} of {}: {}",
+                    batch.baseOffset(),
+                    partition,
+                    e.getMessage());
+            return;
+        }
+        if (marker.type() != ControlRecordType.COMMIT && marker.type() != ControlRecordType.ABORT) {
+            return;
+        }
+        boolean commit = marker.type() == ControlRecordType.COMMIT;
+        ProducerStateTable table = partition.producers();
+        Optional<ProducerStateTable.CompletedTxn> done = table.completeTxn(
+                batch.producerId(),
+                batch.producerEpoch(),
+                marker.coordinatorEpoch(),
+                batch.baseOffset(),
+                batch.maxTimestamp(),
+                commit);
+        if (done.isPresent() && done.get().aborted()) {
+            ProducerStateTable.CompletedTxn txn = done.get();
+            boolean indexed = partition.log().abortedTransactions(txn.firstOffset(), txn.lastOffset() + 1).stream()
+                    .anyMatch(a -> a.producerId() == txn.producerId() && a.firstOffset() == txn.firstOffset());
+            if (!indexed) {
+                partition
+                        .log()
+                        .appendAbortedTransaction(new io.tributary.spi.storage.AbortedTxn(
+                                txn.producerId(),
+                                txn.firstOffset(),
+                                txn.lastOffset(),
+                                table.firstUnstableOffset().orElse(txn.lastOffset() + 1)));
             }
         }
     }

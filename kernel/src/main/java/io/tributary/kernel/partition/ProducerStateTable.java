@@ -5,13 +5,16 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * Idempotent-producer state of one partition: for each producer id its epoch and the metadata
- * of its last five batches, so a retried batch is recognised as a duplicate (answered with the
- * offsets it got the first time) and a gap in sequence numbers is refused. Rebuilt on start-up
- * from a snapshot plus the batches after it.
+ * Producer state of one partition: for each producer id its epoch, the metadata of its last five
+ * batches (so a retried batch is recognised as a duplicate and answered with the offsets it got
+ * the first time, and a gap in sequence numbers is refused) and its open transaction, if any.
+ * The first offset of the oldest open transaction bounds the last stable offset. Rebuilt on
+ * start-up from a snapshot plus the batches after it.
  *
  * <p>Not thread-safe: owned by the partition's writer (the request handler thread).
  */
@@ -21,6 +24,7 @@ public final class ProducerStateTable {
 
     private static final int SNAPSHOT_VERSION = 1;
     public static final long NO_PRODUCER_ID = -1L;
+    private static final long NO_TXN = -1L;
 
     /** A stored batch as the producer sent it. */
     record BatchMeta(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long timestamp) {}
@@ -29,6 +33,10 @@ public final class ProducerStateTable {
     static final class Entry {
         short epoch;
         long lastTimestamp;
+        int coordinatorEpoch = -1;
+        /** First offset of the producer's open transaction in this partition, or {@link #NO_TXN}. */
+        long txnFirstOffset = NO_TXN;
+
         final ArrayDeque<BatchMeta> batches = new ArrayDeque<>(CACHED_BATCHES);
 
         int lastSeq() {
@@ -49,15 +57,23 @@ public final class ProducerStateTable {
     /** Refuse the batch with this error. */
     public record Reject(Reason reason, String message) implements Check {}
 
-    /** Why a batch is refused; the kernel maps each to Kafka's error code of the same name. */
+    /** Why a batch or marker is refused; the kernel maps each to Kafka's error code of the same name. */
     public enum Reason {
         OUT_OF_ORDER_SEQUENCE_NUMBER,
-        INVALID_PRODUCER_EPOCH
+        INVALID_PRODUCER_EPOCH,
+        PRODUCER_FENCED,
+        TRANSACTION_COORDINATOR_FENCED,
+        INVALID_TXN_STATE
     }
+
+    /** A transaction ended by a marker: its data spans {@code [firstOffset, lastOffset]}, the marker included. */
+    public record CompletedTxn(long producerId, long firstOffset, long lastOffset, boolean aborted) {}
 
     private static final Accept ACCEPT = new Accept();
 
     private final Map<Long, Entry> producers = new HashMap<>();
+    /** Open transactions by first offset (the smallest bounds the last stable offset). */
+    private final TreeMap<Long, Long> openTxns = new TreeMap<>();
 
     /** The sequence number after {@code seq} plus {@code delta}, wrapping past Integer.MAX_VALUE to 0. */
     static int incrementSequence(int seq, int delta) {
@@ -68,20 +84,25 @@ public final class ProducerStateTable {
     }
 
     /**
-     * Checks a batch of an idempotent producer.
+     * Checks a batch of an idempotent or transactional producer.
      *
      * @param lastOffsetDelta the batch's last offset delta (records - 1)
      */
-    public Check check(long producerId, short epoch, int firstSeq, int lastOffsetDelta) {
+    public Check check(long producerId, short epoch, int firstSeq, int lastOffsetDelta, boolean transactional) {
         Entry e = producers.get(producerId);
         if (e == null) {
             // Unknown producer (new, or its state expired): accept, as Kafka does since KIP-360.
             return ACCEPT;
         }
         if (epoch < e.epoch) {
-            return new Reject(
-                    Reason.INVALID_PRODUCER_EPOCH,
-                    "Producer " + producerId + "'s epoch " + epoch + " is older than the current epoch " + e.epoch);
+            return transactional
+                    ? new Reject(
+                            Reason.PRODUCER_FENCED,
+                            "Producer " + producerId + " with epoch " + epoch + " is fenced by epoch " + e.epoch)
+                    : new Reject(
+                            Reason.INVALID_PRODUCER_EPOCH,
+                            "Producer " + producerId + "'s epoch " + epoch + " is older than the current epoch "
+                                    + e.epoch);
         }
         int lastSeq = incrementSequence(firstSeq, lastOffsetDelta);
         if (epoch > e.epoch) {
@@ -99,9 +120,7 @@ public final class ProducerStateTable {
             }
         }
         int current = e.lastSeq();
-        boolean inSequence =
-                current == -1 ? firstSeq == 0 || e.batches.isEmpty() : firstSeq == incrementSequence(current, 1);
-        if (!inSequence) {
+        if (current != -1 && firstSeq != incrementSequence(current, 1)) {
             return new Reject(
                     Reason.OUT_OF_ORDER_SEQUENCE_NUMBER,
                     "Out of order sequence number for producer " + producerId + ": " + firstSeq
@@ -110,9 +129,23 @@ public final class ProducerStateTable {
         return ACCEPT;
     }
 
-    /** Records a stored batch (after {@link #check} accepted it, or while rebuilding from the log). */
+    /** {@link #check(long, short, int, int, boolean)} for a non-transactional batch. */
+    public Check check(long producerId, short epoch, int firstSeq, int lastOffsetDelta) {
+        return check(producerId, epoch, firstSeq, lastOffsetDelta, false);
+    }
+
+    /**
+     * Records a stored batch (after {@link #check} accepted it, or while rebuilding from the log).
+     * A transactional batch opens the producer's transaction here if none is open.
+     */
     public void update(
-            long producerId, short epoch, int firstSeq, int lastOffsetDelta, long firstOffset, long timestamp) {
+            long producerId,
+            short epoch,
+            int firstSeq,
+            int lastOffsetDelta,
+            long firstOffset,
+            long timestamp,
+            boolean transactional) {
         Entry e = producers.computeIfAbsent(producerId, id -> new Entry());
         if (epoch != e.epoch) {
             e.batches.clear();
@@ -129,14 +162,83 @@ public final class ProducerStateTable {
                     firstOffset + lastOffsetDelta,
                     timestamp));
         }
+        if (transactional && e.txnFirstOffset == NO_TXN) {
+            e.txnFirstOffset = firstOffset;
+            openTxns.put(firstOffset, producerId);
+        }
         e.lastTimestamp = Math.max(e.lastTimestamp, timestamp);
     }
 
-    /** Drops producers idle for longer than {@code expirationMs}. */
+    /** {@link #update(long, short, int, int, long, long, boolean)} for a non-transactional batch. */
+    public void update(
+            long producerId, short epoch, int firstSeq, int lastOffsetDelta, long firstOffset, long timestamp) {
+        update(producerId, epoch, firstSeq, lastOffsetDelta, firstOffset, timestamp, false);
+    }
+
+    /**
+     * Checks a transaction marker (commit or abort) before it is written: the producer epoch may
+     * not go back, nor may the coordinator epoch.
+     */
+    public Optional<Reject> checkMarker(long producerId, short epoch, int coordinatorEpoch) {
+        Entry e = producers.get(producerId);
+        if (e == null) {
+            return Optional.empty();
+        }
+        if (epoch < e.epoch) {
+            return Optional.of(new Reject(
+                    Reason.INVALID_PRODUCER_EPOCH,
+                    "Marker for producer " + producerId + " has epoch " + epoch + ", older than " + e.epoch));
+        }
+        if (coordinatorEpoch < e.coordinatorEpoch) {
+            return Optional.of(new Reject(
+                    Reason.TRANSACTION_COORDINATOR_FENCED,
+                    "Marker from coordinator epoch " + coordinatorEpoch + " but " + e.coordinatorEpoch
+                            + " already wrote one"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Records a stored transaction marker and closes the producer's open transaction.
+     *
+     * @return the transaction the marker ended, or empty if none was open (a marker for a
+     *     transaction with no data in this partition)
+     */
+    public Optional<CompletedTxn> completeTxn(
+            long producerId, short epoch, int coordinatorEpoch, long markerOffset, long timestamp, boolean commit) {
+        Entry e = producers.computeIfAbsent(producerId, id -> new Entry());
+        if (epoch != e.epoch) {
+            e.batches.clear();
+            e.epoch = epoch;
+        }
+        e.coordinatorEpoch = Math.max(e.coordinatorEpoch, coordinatorEpoch);
+        e.lastTimestamp = Math.max(e.lastTimestamp, timestamp);
+        if (e.txnFirstOffset == NO_TXN) {
+            return Optional.empty();
+        }
+        long first = e.txnFirstOffset;
+        openTxns.remove(first);
+        e.txnFirstOffset = NO_TXN;
+        return Optional.of(new CompletedTxn(producerId, first, markerOffset, !commit));
+    }
+
+    /** The first offset of the oldest open transaction, or empty when none is open. */
+    public Optional<Long> firstUnstableOffset() {
+        return openTxns.isEmpty() ? Optional.empty() : Optional.of(openTxns.firstKey());
+    }
+
+    /** Whether {@code producerId} has a transaction open in this partition. */
+    public boolean hasOpenTransaction(long producerId) {
+        Entry e = producers.get(producerId);
+        return e != null && e.txnFirstOffset != NO_TXN;
+    }
+
+    /** Drops producers idle for longer than {@code expirationMs}, except those with an open transaction. */
     public int expire(long nowMs, long expirationMs) {
         int removed = 0;
         for (Iterator<Entry> it = producers.values().iterator(); it.hasNext(); ) {
-            if (nowMs - it.next().lastTimestamp > expirationMs) {
+            Entry e = it.next();
+            if (e.txnFirstOffset == NO_TXN && nowMs - e.lastTimestamp > expirationMs) {
                 it.remove();
                 removed++;
             }
@@ -144,12 +246,16 @@ public final class ProducerStateTable {
         return removed;
     }
 
-    /** Removes batches at or after {@code offset} (after the log was truncated). */
+    /** Removes batches and transactions at or after {@code offset} (after the log was truncated). */
     public void truncateTo(long offset) {
         for (Iterator<Entry> it = producers.values().iterator(); it.hasNext(); ) {
             Entry e = it.next();
             e.batches.removeIf(b -> b.lastOffset() >= offset);
-            if (e.batches.isEmpty()) {
+            if (e.txnFirstOffset >= offset) {
+                openTxns.remove(e.txnFirstOffset);
+                e.txnFirstOffset = NO_TXN;
+            }
+            if (e.batches.isEmpty() && e.txnFirstOffset == NO_TXN) {
                 it.remove();
             }
         }
@@ -161,15 +267,36 @@ public final class ProducerStateTable {
 
     public void clear() {
         producers.clear();
+        openTxns.clear();
+    }
+
+    /** A read-only view of one producer, for DescribeProducers. */
+    public record ProducerView(
+            long producerId,
+            short epoch,
+            int lastSequence,
+            long lastTimestamp,
+            int coordinatorEpoch,
+            long currentTxnStartOffset) {}
+
+    /** Every producer's state, for DescribeProducers. */
+    public java.util.List<ProducerView> view() {
+        java.util.List<ProducerView> out = new java.util.ArrayList<>(producers.size());
+        for (Map.Entry<Long, Entry> me : producers.entrySet()) {
+            Entry e = me.getValue();
+            out.add(new ProducerView(
+                    me.getKey(), e.epoch, e.lastSeq(), e.lastTimestamp, e.coordinatorEpoch, e.txnFirstOffset));
+        }
+        return out;
     }
 
     /** Serializes the table (versioned, with a CRC32C). */
     public ByteBuffer snapshot() {
         int size = 4 + 2 + 4;
         for (Entry e : producers.values()) {
-            size += 8 + 2 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
+            size += 8 + 2 + 8 + 4 + 8 + 4 + e.batches.size() * (4 + 4 + 8 + 8 + 8);
         }
-        ByteBuffer buf = ByteBuffer.allocate(size + 4);
+        ByteBuffer buf = ByteBuffer.allocate(size);
         buf.putInt(0); // crc placeholder
         buf.putShort((short) SNAPSHOT_VERSION);
         buf.putInt(producers.size());
@@ -178,6 +305,8 @@ public final class ProducerStateTable {
             buf.putLong(me.getKey());
             buf.putShort(e.epoch);
             buf.putLong(e.lastTimestamp);
+            buf.putInt(e.coordinatorEpoch);
+            buf.putLong(e.txnFirstOffset);
             buf.putInt(e.batches.size());
             for (BatchMeta b : e.batches) {
                 buf.putInt(b.firstSeq());
@@ -214,19 +343,24 @@ public final class ProducerStateTable {
         if (version != SNAPSHOT_VERSION) {
             throw new IllegalArgumentException("unknown producer snapshot version " + version);
         }
-        producers.clear();
+        clear();
         int count = buf.getInt();
         for (int i = 0; i < count; i++) {
             long id = buf.getLong();
             Entry e = new Entry();
             e.epoch = buf.getShort();
             e.lastTimestamp = buf.getLong();
+            e.coordinatorEpoch = buf.getInt();
+            e.txnFirstOffset = buf.getLong();
             int n = buf.getInt();
             for (int j = 0; j < n; j++) {
                 e.batches.addLast(
                         new BatchMeta(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
             }
             producers.put(id, e);
+            if (e.txnFirstOffset != NO_TXN) {
+                openTxns.put(e.txnFirstOffset, id);
+            }
         }
     }
 }
