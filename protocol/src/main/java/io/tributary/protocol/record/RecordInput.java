@@ -3,6 +3,7 @@ package io.tributary.protocol.record;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -23,9 +24,15 @@ abstract sealed class RecordInput {
     /** The position where the input ends, or {@link Long#MAX_VALUE} while unknown (streams). */
     abstract long limit();
 
-    /** A region {@code [start, end)} of a buffer; positions are buffer indexes. Allocation-free. */
+    /**
+     * A region {@code [start, end)} of a buffer; positions are buffer indexes. Reads go through a
+     * {@link ByteBuffer} view when the buffer has one contiguous region: a {@code ByteBuf} accessor
+     * checks the buffer's reference count on every byte, which costs more than the byte.
+     */
     static final class OfBuf extends RecordInput {
         private final ByteBuf buf;
+        private final ByteBuffer view;
+        private final int base;
         private final int end;
         private int position;
 
@@ -33,11 +40,17 @@ abstract sealed class RecordInput {
             this.buf = buf;
             this.position = start;
             this.end = end;
+            this.base = start;
+            this.view = buf.nioBufferCount() == 1 ? buf.nioBuffer(start, end - start) : null;
         }
 
         @Override
         int read() {
-            return position < end ? buf.getByte(position++) & 0xFF : -1;
+            if (position >= end) {
+                return -1;
+            }
+            int i = position++;
+            return (view != null ? view.get(i - base) : buf.getByte(i)) & 0xFF;
         }
 
         @Override
