@@ -273,9 +273,17 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
         return new Appended(partition, result.lastOffset() + 1, r);
     }
 
+    /**
+     * The most a compressed batch may decompress to: far above any real producer batch (whose
+     * compressed size max.message.bytes bounds), low enough that a decompression bomb costs
+     * bounded CPU.
+     */
+    private static final long MAX_UNCOMPRESSED_BYTES = 1L << 30;
+
     private static ValidationOptions options(TopicConfig config, long now) {
-        ValidationOptions options =
-                ValidationOptions.CLIENT_PRODUCE.withRequireKeys(config.log().compactCleanup());
+        ValidationOptions options = ValidationOptions.CLIENT_PRODUCE
+                .withRequireKeys(config.log().compactCleanup())
+                .withMaxUncompressedBytes(MAX_UNCOMPRESSED_BYTES);
         if (!config.logAppendTime()) {
             long min = config.timestampBeforeMaxMs() >= now ? Long.MIN_VALUE : now - config.timestampBeforeMaxMs();
             long max = Long.MAX_VALUE - now <= config.timestampAfterMaxMs()
