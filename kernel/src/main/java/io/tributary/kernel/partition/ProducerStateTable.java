@@ -159,6 +159,22 @@ public final class ProducerStateTable {
         return producers.size();
     }
 
+    /**
+     * One producer as DescribeProducers reports it.
+     *
+     * @param lastSequence the last sequence number stored, -1 when none is cached
+     * @param lastTimestamp the largest timestamp of its batches
+     */
+    public record ProducerInfo(long producerId, short epoch, int lastSequence, long lastTimestamp) {}
+
+    /** The producers with state in this partition, by producer id. */
+    public java.util.List<ProducerInfo> activeProducers() {
+        java.util.List<ProducerInfo> out = new java.util.ArrayList<>(producers.size());
+        producers.forEach((id, e) -> out.add(new ProducerInfo(id, e.epoch, e.lastSeq(), e.lastTimestamp)));
+        out.sort(java.util.Comparator.comparingLong(ProducerInfo::producerId));
+        return out;
+    }
+
     public void clear() {
         producers.clear();
     }
