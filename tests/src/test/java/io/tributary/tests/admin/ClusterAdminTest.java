@@ -48,11 +48,19 @@ import org.apache.kafka.common.errors.InvalidUpdateVersionException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeProducersResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.DescribeProducersRequest;
+import org.apache.kafka.common.requests.DescribeProducersResponse;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -253,12 +261,21 @@ class ClusterAdminTest {
         assertEquals(4, state.lastSequence());
         assertTrue(state.lastTimestamp() > 0);
         assertTrue(state.currentTransactionStartOffset().isEmpty());
-        ExecutionException e = assertThrows(
-                ExecutionException.class,
-                () -> admin.describeProducers(List.of(new TopicPartition("produced", 3)))
-                        .all()
-                        .get());
-        assertInstanceOf(UnknownTopicOrPartitionException.class, e.getCause());
+        // The Admin client retries a partition it cannot find in metadata; ask the broker directly.
+        DescribeProducersRequestData data = new DescribeProducersRequestData();
+        data.topics()
+                .add(new DescribeProducersRequestData.TopicRequest()
+                        .setName("produced")
+                        .setPartitionIndexes(List.of(0, 3)));
+        try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+            DescribeProducersResponse response =
+                    (DescribeProducersResponse) raw.call(new DescribeProducersRequest.Builder(data).build((short) 0));
+            List<DescribeProducersResponseData.PartitionResponse> partitions =
+                    response.data().topics().getFirst().partitions();
+            assertEquals(Errors.NONE.code(), partitions.get(0).errorCode());
+            assertEquals(
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), partitions.get(1).errorCode());
+        }
     }
 
     @Test
@@ -298,6 +315,28 @@ class ClusterAdminTest {
                         .get(tp)
                         .get()
                         .lowWatermark());
+    }
+
+    @Test
+    void shouldAnswerListOffsetsVersionsWithoutLeaderEpochs() throws Exception {
+        Clients.createTopic(broker.bootstrap(), "old-list-offsets", 1, Map.of());
+        produce("old-list-offsets", 0, 2);
+        for (short version = 1; version <= 4; version++) {
+            ListOffsetsRequest.Builder request = ListOffsetsRequest.Builder.forConsumer(
+                            false, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)
+                    .setTargetTimes(List.of(new ListOffsetsRequestData.ListOffsetsTopic()
+                            .setName("old-list-offsets")
+                            .setPartitions(List.of(new ListOffsetsRequestData.ListOffsetsPartition()
+                                    .setPartitionIndex(0)
+                                    .setTimestamp(-1)))));
+            try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
+                ListOffsetsResponse response = (ListOffsetsResponse) raw.call(request.build(version));
+                ListOffsetsResponseData.ListOffsetsPartitionResponse p =
+                        response.data().topics().getFirst().partitions().getFirst();
+                assertEquals(Errors.NONE.code(), p.errorCode(), "v" + version);
+                assertEquals(2, p.offset(), "v" + version);
+            }
+        }
     }
 
     @Test
