@@ -56,10 +56,10 @@ class DynamicBrokerConfigTest {
     @Test
     void shouldRefuseReadOnlyKeysAndBadValuesButAcceptUnknownKeys() {
         ConfigException e = assertThrows(
-                ConfigException.class, () -> DynamicBrokerConfig.validate(Map.of("log.dirs", "/x", "node.id", "2"), true));
+                ConfigException.class,
+                () -> DynamicBrokerConfig.validate(Map.of("log.dirs", "/x", "node.id", "2"), true));
         assertEquals("Cannot update these configs dynamically: Set(log.dirs, node.id)", e.getMessage());
-        assertThrows(
-                ConfigException.class, () -> DynamicBrokerConfig.validate(Map.of("log.retention.ms", "x"), false));
+        assertThrows(ConfigException.class, () -> DynamicBrokerConfig.validate(Map.of("log.retention.ms", "x"), false));
         assertThrows(
                 ConfigException.class, () -> DynamicBrokerConfig.validate(Map.of("log.segment.bytes", "10"), true));
         Map<String, String> removal = new HashMap<>();
@@ -101,7 +101,9 @@ class DynamicBrokerConfigTest {
         assertTrue(logDirs.documentation() != null && !logDirs.documentation().isEmpty());
 
         List<DescribedConfig> defaults = config.describe(false);
-        assertEquals(List.of("log.retention.ms"), defaults.stream().map(DescribedConfig::name).toList());
+        assertEquals(
+                List.of("log.retention.ms"),
+                defaults.stream().map(DescribedConfig::name).toList());
         assertTrue(defaults.getFirst().synonyms().stream()
                 .noneMatch(s -> s.source() == ConfigSource.DYNAMIC_BROKER_CONFIG));
     }
@@ -110,7 +112,8 @@ class DynamicBrokerConfigTest {
     void shouldGiveTopicsTheDynamicDefaults() {
         DynamicBrokerConfig config = new DynamicBrokerConfig(BrokerConfig.defaults());
         config.update(image(Map.of("log.retention.minutes", "3"), Map.of()));
-        assertEquals(180_000L, TopicConfigs.resolve(Map.of(), config.current()).log().retentionMs());
+        assertEquals(
+                180_000L, TopicConfigs.resolve(Map.of(), config.current()).log().retentionMs());
         DescribedConfig retention =
                 find(TopicConfigs.describe(Map.of(), config.current(), config.layers()), "retention.ms");
         assertEquals("180000", retention.value());
