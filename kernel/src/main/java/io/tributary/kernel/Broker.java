@@ -4,12 +4,22 @@ import io.tributary.kernel.api.ApiDispatcher;
 import io.tributary.kernel.api.ApiHandler;
 import io.tributary.kernel.api.ApiVersionsHandler;
 import io.tributary.kernel.api.KernelServices;
+import io.tributary.kernel.cluster.DescribeClusterHandler;
+import io.tributary.kernel.cluster.DescribeLogDirsHandler;
+import io.tributary.kernel.cluster.ElectLeadersHandler;
+import io.tributary.kernel.cluster.Features;
+import io.tributary.kernel.cluster.UpdateFeaturesHandler;
 import io.tributary.kernel.config.BrokerConfig;
 import io.tributary.kernel.config.BrokerConfigDef;
+import io.tributary.kernel.config.DynamicBrokerConfig;
 import io.tributary.kernel.config.Listener;
+import io.tributary.kernel.configs.AlterConfigsHandler;
+import io.tributary.kernel.configs.DescribeConfigsHandler;
+import io.tributary.kernel.configs.IncrementalAlterConfigsHandler;
 import io.tributary.kernel.fetch.FetchHandler;
 import io.tributary.kernel.metadata.MetadataHandler;
 import io.tributary.kernel.network.NetworkServer;
+import io.tributary.kernel.offsets.DeleteRecordsHandler;
 import io.tributary.kernel.offsets.ListOffsetsHandler;
 import io.tributary.kernel.offsets.OffsetForLeaderEpochHandler;
 import io.tributary.kernel.offsets.TimestampSearch;
@@ -21,11 +31,14 @@ import io.tributary.kernel.plugin.PluginLoader;
 import io.tributary.kernel.produce.LogMaintenance;
 import io.tributary.kernel.produce.ProduceHandler;
 import io.tributary.kernel.produce.SyncStage;
+import io.tributary.kernel.producer.DescribeProducersHandler;
 import io.tributary.kernel.producer.InitProducerIdHandler;
 import io.tributary.kernel.producer.ProducerIdManager;
 import io.tributary.kernel.purgatory.Purgatory;
+import io.tributary.kernel.topics.CreatePartitionsHandler;
 import io.tributary.kernel.topics.CreateTopicsHandler;
 import io.tributary.kernel.topics.DeleteTopicsHandler;
+import io.tributary.kernel.topics.DescribeTopicPartitionsHandler;
 import io.tributary.spi.metadata.BrokerRegistration;
 import io.tributary.spi.metadata.MetadataContext;
 import io.tributary.spi.metadata.MetadataProvider;
@@ -171,14 +184,19 @@ public final class Broker implements AutoCloseable {
                 produceHolder[0].onHighWatermark(p);
             }
         };
-        partitions = new PartitionManager(nodeId, config, engine, time, replication, onHighWatermark);
+        DynamicBrokerConfig dynamicConfig = new DynamicBrokerConfig(config);
+        partitions = new PartitionManager(nodeId, dynamicConfig, engine, time, replication, onHighWatermark);
         pmRef.set(partitions);
-        KernelServices services = new KernelServices(config, metadata, partitions, pipeline, time, timer);
+        KernelServices services = new KernelServices(dynamicConfig, metadata, partitions, pipeline, time, timer);
         java.util.concurrent.CompletableFuture<Void> registered = new java.util.concurrent.CompletableFuture<>();
         ProducerIdManager producerIds = new ProducerIdManager(metadata, nodeId, registered);
         ProduceHandler produce = new ProduceHandler(services, replication, sync, timer);
         produceHolder[0] = produce;
-        handlers.add(new ApiVersionsHandler(() -> dispatcherRef.get().handlers()));
+        Features features = Features.current();
+        handlers.add(new ApiVersionsHandler(
+                () -> dispatcherRef.get().handlers(),
+                features,
+                () -> partitions.image().offset()));
         handlers.add(new MetadataHandler(services));
         handlers.add(produce);
         handlers.add(new FetchHandler(services, fetchPurgatory[0]));
@@ -187,6 +205,17 @@ public final class Broker implements AutoCloseable {
         handlers.add(new CreateTopicsHandler(services));
         handlers.add(new DeleteTopicsHandler(services));
         handlers.add(new InitProducerIdHandler(producerIds));
+        handlers.add(new CreatePartitionsHandler(services));
+        handlers.add(new DescribeTopicPartitionsHandler(services));
+        handlers.add(new DescribeConfigsHandler(services));
+        handlers.add(new AlterConfigsHandler(services));
+        handlers.add(new IncrementalAlterConfigsHandler(services));
+        handlers.add(new DescribeClusterHandler(services));
+        handlers.add(new DescribeLogDirsHandler(services));
+        handlers.add(new ElectLeadersHandler(services));
+        handlers.add(new UpdateFeaturesHandler(features));
+        handlers.add(new DescribeProducersHandler(partitions));
+        handlers.add(new DeleteRecordsHandler(partitions));
         dispatcherRef.set(new ApiDispatcher(handlers, List.of(produce::endOfBatch)));
 
         pipeline.start();
@@ -202,7 +231,7 @@ public final class Broker implements AutoCloseable {
         metadata.addListener((previous, current) -> pipeline.execute(() -> partitions.apply(current)));
         pipeline.executeAndWait(() -> partitions.apply(metadata.image()));
 
-        LogMaintenance maintenance = new LogMaintenance(config, partitions, pipeline, sync, time);
+        LogMaintenance maintenance = new LogMaintenance(dynamicConfig::current, partitions, pipeline, sync, time);
         maintenance.schedule(timer);
 
         NetworkServer network = new NetworkServer(

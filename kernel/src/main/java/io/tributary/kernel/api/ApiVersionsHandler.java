@@ -7,19 +7,34 @@ import io.tributary.protocol.message.ApiVersionsResponseData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * ApiVersions: advertises every implemented API with the versions the broker accepts, Produce
  * from 0 as Kafka does for librdkafka (KAFKA-18659). The over-new case (KIP-511) is answered by
- * the dispatcher before a request gets here.
+ * the dispatcher before a request gets here. From v3 the answer also carries the supported and
+ * finalized features ({@code metadata.version} and friends), with the metadata offset as the
+ * finalized features' epoch, as Kafka does.
  */
 public final class ApiVersionsHandler implements ApiHandler {
     private final Supplier<Map<Short, ApiHandler>> handlers;
+    private final io.tributary.kernel.cluster.Features features;
+    private final LongSupplier featuresEpoch;
     private volatile List<ApiVersionsResponseData.ApiVersion> cached;
 
-    public ApiVersionsHandler(Supplier<Map<Short, ApiHandler>> handlers) {
+    /**
+     * @param handlers the registered handlers, read on the first request
+     * @param features the feature levels to advertise
+     * @param featuresEpoch the epoch of the finalized features (the metadata offset)
+     */
+    public ApiVersionsHandler(
+            Supplier<Map<Short, ApiHandler>> handlers,
+            io.tributary.kernel.cluster.Features features,
+            LongSupplier featuresEpoch) {
         this.handlers = handlers;
+        this.features = features;
+        this.featuresEpoch = featuresEpoch;
     }
 
     @Override
@@ -33,6 +48,21 @@ public final class ApiVersionsHandler implements ApiHandler {
                 .setErrorCode(Errors.NONE.code())
                 .setApiKeys(apiKeys())
                 .setThrottleTimeMs(0);
+        if (context.apiVersion() >= 3) {
+            for (io.tributary.kernel.cluster.Features.Feature f : features.all()) {
+                response.supportedFeatures()
+                        .add(new ApiVersionsResponseData.SupportedFeatureKey()
+                                .setName(f.name())
+                                .setMinVersion(f.minSupported())
+                                .setMaxVersion(f.maxSupported()));
+                response.finalizedFeatures()
+                        .add(new ApiVersionsResponseData.FinalizedFeatureKey()
+                                .setName(f.name())
+                                .setMinVersionLevel(f.finalized())
+                                .setMaxVersionLevel(f.finalized()));
+            }
+            response.setFinalizedFeaturesEpoch(Math.max(0, featuresEpoch.getAsLong()));
+        }
         context.respond(response);
     }
 

@@ -1,6 +1,7 @@
 package io.tributary.kernel.api;
 
 import io.tributary.kernel.config.BrokerConfig;
+import io.tributary.kernel.config.DynamicBrokerConfig;
 import io.tributary.kernel.partition.PartitionManager;
 import io.tributary.kernel.pipeline.RequestPipeline;
 import io.tributary.spi.metadata.BrokerRegistration;
@@ -16,7 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * known only after the listeners are bound.
  */
 public final class KernelServices {
-    private final BrokerConfig config;
+    private final DynamicBrokerConfig config;
     private final MetadataStore metadata;
     private final PartitionManager partitions;
     private final RequestPipeline pipeline;
@@ -25,7 +26,7 @@ public final class KernelServices {
     private volatile List<BrokerRegistration.Endpoint> advertised = List.of();
 
     public KernelServices(
-            BrokerConfig config,
+            DynamicBrokerConfig config,
             MetadataStore metadata,
             PartitionManager partitions,
             RequestPipeline pipeline,
@@ -39,7 +40,13 @@ public final class KernelServices {
         this.timer = Objects.requireNonNull(timer);
     }
 
+    /** The effective broker configuration now (server.properties plus dynamic configs). */
     public BrokerConfig config() {
+        return config.current();
+    }
+
+    /** The broker configuration with its dynamic layers. */
+    public DynamicBrokerConfig dynamicConfig() {
         return config;
     }
 

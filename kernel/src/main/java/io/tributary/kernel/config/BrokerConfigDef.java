@@ -134,6 +134,49 @@ public final class BrokerConfigDef {
             .define("log.cleaner.threads", INT, 1, atLeast(0), "Compaction threads.")
             .define("log.cleaner.backoff.ms", LONG, 15000L, atLeast(0), "Pause between compaction checks.")
             .define(
+                    "log.cleaner.dedupe.buffer.size",
+                    LONG,
+                    134217728L,
+                    "Memory for de-duplication across all cleaner threads.")
+            .define(
+                    "log.cleaner.io.buffer.size",
+                    INT,
+                    524288,
+                    atLeast(0),
+                    "I/O buffer memory across all cleaner threads.")
+            .define("log.cleaner.io.buffer.load.factor", DOUBLE, 0.9, "Load factor of the de-duplication buffer.")
+            .define(
+                    "log.cleaner.io.max.bytes.per.second",
+                    DOUBLE,
+                    Double.MAX_VALUE,
+                    "Cleaner I/O throttle, reads and writes together.")
+            .define(
+                    "num.recovery.threads.per.data.dir",
+                    INT,
+                    2,
+                    atLeast(1),
+                    "Threads per data directory for recovery at start-up and flushing at shutdown.")
+            .define("background.threads", INT, 10, atLeast(1), "Threads for background work.")
+            .define("max.connections", INT, Integer.MAX_VALUE, atLeast(0), "Most connections the broker accepts.")
+            .define(
+                    "max.connections.per.ip",
+                    INT,
+                    Integer.MAX_VALUE,
+                    atLeast(0),
+                    "Most connections the broker accepts from one address.")
+            .define(
+                    "log.local.retention.ms",
+                    LONG,
+                    -2L,
+                    atLeast(-2),
+                    "Local retention of tiered topics; -2 follows log.retention.ms.")
+            .define(
+                    "log.local.retention.bytes",
+                    LONG,
+                    -2L,
+                    atLeast(-2),
+                    "Local retention of tiered topics; -2 follows log.retention.bytes.")
+            .define(
                     "log.cleaner.delete.retention.ms",
                     LONG,
                     86400000L,
@@ -258,6 +301,105 @@ public final class BrokerConfigDef {
     /** Key prefixes that belong to plugins and are passed to them, never warned about. */
     public static final java.util.List<String> PLUGIN_PREFIXES =
             java.util.List.of("storage.", "metadata.", "replication.", "auth.", "processing.");
+
+    /**
+     * The keys AlterConfigs may change while the broker runs, for one broker or as the cluster
+     * default (Kafka's dynamic broker configs among the keys Tributary knows). Topic-default keys
+     * reach every partition at once; thread-pool and cleaner sizes are kept and described but
+     * the kernel sizes those itself. Other Kafka keys are read-only; keys Tributary does not
+     * know are accepted as they are, as Kafka does.
+     */
+    public static final java.util.Set<String> DYNAMIC = java.util.Set.of(
+            MESSAGE_MAX_BYTES,
+            "log.segment.bytes",
+            "log.roll.ms",
+            "log.roll.hours",
+            "log.roll.jitter.ms",
+            "log.roll.jitter.hours",
+            "log.index.size.max.bytes",
+            "log.flush.interval.messages",
+            "log.flush.interval.ms",
+            LOG_FLUSH_SCHEDULER_INTERVAL_MS,
+            "log.retention.bytes",
+            "log.retention.ms",
+            "log.retention.minutes",
+            "log.retention.hours",
+            "log.index.interval.bytes",
+            "log.cleaner.delete.retention.ms",
+            "log.cleaner.min.compaction.lag.ms",
+            "log.cleaner.max.compaction.lag.ms",
+            "log.segment.delete.delay.ms",
+            "log.cleaner.min.cleanable.ratio",
+            "log.cleanup.policy",
+            "unclean.leader.election.enable",
+            "min.insync.replicas",
+            "compression.type",
+            "compression.gzip.level",
+            "compression.lz4.level",
+            "compression.zstd.level",
+            "log.preallocate",
+            "log.message.timestamp.type",
+            "log.message.timestamp.before.max.ms",
+            "log.message.timestamp.after.max.ms",
+            "log.local.retention.ms",
+            "log.local.retention.bytes",
+            "log.cleaner.threads",
+            "log.cleaner.dedupe.buffer.size",
+            "log.cleaner.io.buffer.size",
+            "log.cleaner.io.buffer.load.factor",
+            "log.cleaner.io.max.bytes.per.second",
+            "log.cleaner.backoff.ms",
+            "num.io.threads",
+            NUM_NETWORK_THREADS,
+            "num.replica.fetchers",
+            "num.recovery.threads.per.data.dir",
+            "background.threads",
+            "max.connections",
+            "max.connections.per.ip",
+            PRODUCER_ID_EXPIRATION_MS);
+
+    /** True when AlterConfigs may change {@code key} (see {@link #DYNAMIC}). */
+    public static boolean isDynamic(String key) {
+        return DYNAMIC.contains(key);
+    }
+
+    /** True for keys Tributary defines (Kafka's and its own). */
+    public static boolean isKnown(String key) {
+        return DEF.key(key).isPresent();
+    }
+
+    /**
+     * The broker keys that set the same thing as {@code name}, most precise first, {@code name}
+     * among them (Kafka's broker synonyms: the retention, roll and flush keys in several units).
+     */
+    public static java.util.List<String> synonyms(String name) {
+        return switch (name) {
+            case "log.roll.ms", "log.roll.hours" -> java.util.List.of("log.roll.ms", "log.roll.hours");
+            case "log.roll.jitter.ms", "log.roll.jitter.hours" ->
+                java.util.List.of("log.roll.jitter.ms", "log.roll.jitter.hours");
+            case "log.flush.interval.ms" -> java.util.List.of("log.flush.interval.ms", LOG_FLUSH_SCHEDULER_INTERVAL_MS);
+            case "log.retention.ms", "log.retention.minutes", "log.retention.hours" ->
+                java.util.List.of("log.retention.ms", "log.retention.minutes", "log.retention.hours");
+            default -> java.util.List.of(name);
+        };
+    }
+
+    private static final java.util.Map<String, String> DEFAULTS_AS_TEXT = defaultsText();
+
+    private static java.util.Map<String, String> defaultsText() {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (ConfigDef.Key key : DEF.keys().values()) {
+            if (key.defaultValue() != null) {
+                out.put(key.name(), DescribedConfig.format(key.defaultValue()));
+            }
+        }
+        return java.util.Map.copyOf(out);
+    }
+
+    /** Every key's built-in default as text; keys without a default are absent. */
+    public static java.util.Map<String, String> defaultsAsText() {
+        return DEFAULTS_AS_TEXT;
+    }
 
     private BrokerConfigDef() {}
 }

@@ -6,7 +6,9 @@ import java.util.List;
  * One config as DescribeConfigs reports it.
  *
  * @param value the value as text (null for unset or sensitive values)
+ * @param type the config's type, or null when unknown (keys Tributary does not define)
  * @param synonyms where else the value could come from, most specific first
+ * @param documentation what the config does, or null
  */
 public record DescribedConfig(
         String name,
@@ -15,7 +17,8 @@ public record DescribedConfig(
         boolean sensitive,
         boolean readOnly,
         ConfigDef.Type type,
-        List<Synonym> synonyms) {
+        List<Synonym> synonyms,
+        String documentation) {
 
     /** A key that supplies or would supply the value, with its source. */
     public record Synonym(String name, String value, ConfigSource source) {}

@@ -45,47 +45,211 @@ public final class TopicConfigs {
 
     static {
         ConfigDef.Builder b = ConfigDef.builder();
-        def(b, CLEANUP_POLICY, LIST, ConfigDef.validList(true, "delete", "compact"), "log.cleanup.policy");
+        def(
+                b,
+                CLEANUP_POLICY,
+                LIST,
+                ConfigDef.validList(true, "delete", "compact"),
+                "log.cleanup.policy",
+                "What happens to old segments: \"delete\" them after retention, \"compact\" to the last record"
+                        + " per key, or both.");
         def(
                 b,
                 COMPRESSION_TYPE,
                 STRING,
                 in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
-                "compression.type");
-        def(b, "compression.gzip.level", INT, null, "compression.gzip.level");
-        def(b, "compression.lz4.level", INT, between(1, 17), "compression.lz4.level");
-        def(b, "compression.zstd.level", INT, between(-131072, 22), "compression.zstd.level");
-        def(b, "delete.retention.ms", LONG, atLeast(0), "log.cleaner.delete.retention.ms");
-        def(b, "file.delete.delay.ms", LONG, atLeast(0), "log.segment.delete.delay.ms");
-        def(b, FLUSH_MESSAGES, LONG, atLeast(1), "log.flush.interval.messages");
-        defFn(b, FLUSH_MS, LONG, atLeast(0), "log.flush.interval.ms", BrokerConfig::logFlushIntervalMs);
-        def(b, "index.interval.bytes", INT, atLeast(0), "log.index.interval.bytes");
-        defFixed(b, "local.retention.bytes", LONG, atLeast(-2), -2L);
-        defFixed(b, "local.retention.ms", LONG, atLeast(-2), -2L);
-        def(b, "max.compaction.lag.ms", LONG, atLeast(1), "log.cleaner.max.compaction.lag.ms");
-        def(b, MAX_MESSAGE_BYTES, INT, atLeast(0), "message.max.bytes");
-        def(b, "message.timestamp.after.max.ms", LONG, atLeast(0), "log.message.timestamp.after.max.ms");
-        def(b, "message.timestamp.before.max.ms", LONG, atLeast(0), "log.message.timestamp.before.max.ms");
-        def(b, MESSAGE_TIMESTAMP_TYPE, STRING, in("CreateTime", "LogAppendTime"), "log.message.timestamp.type");
-        def(b, "min.cleanable.dirty.ratio", DOUBLE, between(0, 1), "log.cleaner.min.cleanable.ratio");
-        def(b, "min.compaction.lag.ms", LONG, atLeast(0), "log.cleaner.min.compaction.lag.ms");
-        def(b, MIN_INSYNC_REPLICAS, INT, atLeast(1), "min.insync.replicas");
-        def(b, "preallocate", BOOLEAN, null, "log.preallocate");
-        defFixed(b, "remote.storage.enable", BOOLEAN, null, false);
-        defFixed(b, "remote.log.copy.disable", BOOLEAN, null, false);
-        defFixed(b, "remote.log.delete.on.disable", BOOLEAN, null, false);
-        def(b, RETENTION_BYTES, LONG, null, "log.retention.bytes");
-        defFn(b, RETENTION_MS, LONG, atLeast(-1), "log.retention.ms", BrokerConfig::logRetentionMs);
-        def(b, SEGMENT_BYTES, INT, atLeast(1024 * 1024), "log.segment.bytes");
-        def(b, "segment.index.bytes", INT, atLeast(4), "log.index.size.max.bytes");
-        defFn(b, "segment.jitter.ms", LONG, atLeast(0), "log.roll.jitter.ms", BrokerConfig::logRollJitterMs);
-        defFn(b, SEGMENT_MS, LONG, atLeast(1), "log.roll.ms", BrokerConfig::logRollMs);
-        def(b, "unclean.leader.election.enable", BOOLEAN, null, "unclean.leader.election.enable");
+                "compression.type",
+                "The compression of stored batches; \"producer\" keeps what the producer sent.");
+        def(b, "compression.gzip.level", INT, null, "compression.gzip.level", "The gzip level when re-compressing.");
+        def(
+                b,
+                "compression.lz4.level",
+                INT,
+                between(1, 17),
+                "compression.lz4.level",
+                "The lz4 level when re-compressing.");
+        def(
+                b,
+                "compression.zstd.level",
+                INT,
+                between(-131072, 22),
+                "compression.zstd.level",
+                "The zstd level when re-compressing.");
+        def(
+                b,
+                "delete.retention.ms",
+                LONG,
+                atLeast(0),
+                "log.cleaner.delete.retention.ms",
+                "How long tombstones of compacted topics are kept.");
+        def(
+                b,
+                "file.delete.delay.ms",
+                LONG,
+                atLeast(0),
+                "log.segment.delete.delay.ms",
+                "How long a deleted segment's files wait before they are removed.");
+        def(
+                b,
+                FLUSH_MESSAGES,
+                LONG,
+                atLeast(1),
+                "log.flush.interval.messages",
+                "Sync the log after this many messages; 1 syncs before acknowledging.");
+        defFn(
+                b,
+                FLUSH_MS,
+                LONG,
+                atLeast(0),
+                "log.flush.interval.ms",
+                BrokerConfig::logFlushIntervalMs,
+                "Sync the log at least this often.");
+        def(
+                b,
+                "follower.replication.throttled.replicas",
+                LIST,
+                null,
+                null,
+                "Replicas whose follower fetches are throttled.");
+        def(
+                b,
+                "index.interval.bytes",
+                INT,
+                atLeast(0),
+                "log.index.interval.bytes",
+                "Bytes between offset index entries.");
+        def(
+                b,
+                "leader.replication.throttled.replicas",
+                LIST,
+                null,
+                null,
+                "Replicas whose leader side of replication is throttled.");
+        def(
+                b,
+                "local.retention.bytes",
+                LONG,
+                atLeast(-2),
+                "log.local.retention.bytes",
+                "Local retention of tiered topics; -2 follows retention.bytes.");
+        def(
+                b,
+                "local.retention.ms",
+                LONG,
+                atLeast(-2),
+                "log.local.retention.ms",
+                "Local retention of tiered topics; -2 follows retention.ms.");
+        def(
+                b,
+                "max.compaction.lag.ms",
+                LONG,
+                atLeast(1),
+                "log.cleaner.max.compaction.lag.ms",
+                "The longest a record stays uncompacted.");
+        def(b, MAX_MESSAGE_BYTES, INT, atLeast(0), "message.max.bytes", "The largest record batch the topic accepts.");
+        def(
+                b,
+                "message.timestamp.after.max.ms",
+                LONG,
+                atLeast(0),
+                "log.message.timestamp.after.max.ms",
+                "How far in the future a record's timestamp may be.");
+        def(
+                b,
+                "message.timestamp.before.max.ms",
+                LONG,
+                atLeast(0),
+                "log.message.timestamp.before.max.ms",
+                "How far in the past a record's timestamp may be.");
+        def(
+                b,
+                MESSAGE_TIMESTAMP_TYPE,
+                STRING,
+                in("CreateTime", "LogAppendTime"),
+                "log.message.timestamp.type",
+                "Whether records keep the producer's timestamp or get the broker's append time.");
+        def(
+                b,
+                "min.cleanable.dirty.ratio",
+                DOUBLE,
+                between(0, 1),
+                "log.cleaner.min.cleanable.ratio",
+                "The dirty share of the log that triggers compaction.");
+        def(
+                b,
+                "min.compaction.lag.ms",
+                LONG,
+                atLeast(0),
+                "log.cleaner.min.compaction.lag.ms",
+                "The shortest a record stays uncompacted.");
+        def(
+                b,
+                MIN_INSYNC_REPLICAS,
+                INT,
+                atLeast(1),
+                "min.insync.replicas",
+                "In-sync replicas needed to acknowledge acks=all.");
+        def(b, "preallocate", BOOLEAN, null, "log.preallocate", "Preallocate segment files.");
+        defFixed(b, "remote.log.copy.disable", BOOLEAN, null, false, "Stop copying to tiered storage.");
+        defFixed(b, "remote.log.delete.on.disable", BOOLEAN, null, false, "Delete tiered data when disabled.");
+        defFixed(b, "remote.storage.enable", BOOLEAN, null, false, "Tiered storage for this topic.");
+        def(
+                b,
+                RETENTION_BYTES,
+                LONG,
+                null,
+                "log.retention.bytes",
+                "Keep at most this many bytes per partition; -1 for no limit.");
+        defFn(
+                b,
+                RETENTION_MS,
+                LONG,
+                atLeast(-1),
+                "log.retention.ms",
+                BrokerConfig::logRetentionMs,
+                "Keep data this long; -1 for ever.");
+        def(b, SEGMENT_BYTES, INT, atLeast(1024 * 1024), "log.segment.bytes", "The size of one log segment.");
+        def(
+                b,
+                "segment.index.bytes",
+                INT,
+                atLeast(4),
+                "log.index.size.max.bytes",
+                "The size of a segment's offset index.");
+        defFn(
+                b,
+                "segment.jitter.ms",
+                LONG,
+                atLeast(0),
+                "log.roll.jitter.ms",
+                BrokerConfig::logRollJitterMs,
+                "Random jitter on time-based segment rolls.");
+        defFn(
+                b,
+                SEGMENT_MS,
+                LONG,
+                atLeast(1),
+                "log.roll.ms",
+                BrokerConfig::logRollMs,
+                "Roll the active segment at least this often.");
+        def(
+                b,
+                "unclean.leader.election.enable",
+                BOOLEAN,
+                null,
+                "unclean.leader.election.enable",
+                "Allow an out-of-sync replica to become leader.");
         DEF = b.build();
     }
 
-    private static void def(ConfigDef.Builder b, String name, ConfigDef.Type type, ConfigDef.Validator v, String syn) {
-        defFn(b, name, type, v, syn, broker -> broker.value(syn));
+    private static void def(
+            ConfigDef.Builder b, String name, ConfigDef.Type type, ConfigDef.Validator v, String syn, String doc) {
+        if (syn == null) {
+            Object empty = type == LIST ? List.of() : null;
+            defFixed(b, name, type, v, empty, doc);
+            return;
+        }
+        defFn(b, name, type, v, syn, broker -> broker.value(syn), doc);
     }
 
     private static void defFn(
@@ -94,20 +258,21 @@ public final class TopicConfigs {
             ConfigDef.Type type,
             ConfigDef.Validator v,
             String syn,
-            Function<BrokerConfig, Object> fromBroker) {
+            Function<BrokerConfig, Object> fromBroker,
+            String doc) {
         Object brokerDefault = fromBroker.apply(BrokerConfig.defaults());
-        b.define(name, type, brokerDefault, v, "");
-        DEFINITIONS.put(name, new Definition(key(name, type, brokerDefault, v), syn, fromBroker));
+        b.define(name, type, brokerDefault, v, doc);
+        DEFINITIONS.put(name, new Definition(key(name, type, brokerDefault, v, doc), syn, fromBroker));
     }
 
     private static void defFixed(
-            ConfigDef.Builder b, String name, ConfigDef.Type type, ConfigDef.Validator v, Object d) {
-        b.define(name, type, d, v, "");
-        DEFINITIONS.put(name, new Definition(key(name, type, d, v), null, broker -> d));
+            ConfigDef.Builder b, String name, ConfigDef.Type type, ConfigDef.Validator v, Object d, String doc) {
+        b.define(name, type, d, v, doc);
+        DEFINITIONS.put(name, new Definition(key(name, type, d, v, doc), null, broker -> d));
     }
 
-    private static ConfigDef.Key key(String name, ConfigDef.Type type, Object d, ConfigDef.Validator v) {
-        return new ConfigDef.Key(name, type, d, v, false, "");
+    private static ConfigDef.Key key(String name, ConfigDef.Type type, Object d, ConfigDef.Validator v, String doc) {
+        return new ConfigDef.Key(name, type, d, v, false, doc);
     }
 
     private TopicConfigs() {}
@@ -173,40 +338,63 @@ public final class TopicConfigs {
                 (String) value(COMPRESSION_TYPE, overrides, broker));
     }
 
-    /**
-     * Every topic config of a topic as DescribeConfigs and CreateTopics report it: the override
-     * if set (DYNAMIC_TOPIC_CONFIG), else the broker key that supplies it if set in
-     * server.properties (STATIC_BROKER_CONFIG), else Kafka's default (DEFAULT_CONFIG).
-     */
+    /** Every topic config as a broker without dynamic configs would describe it. */
     public static List<DescribedConfig> describe(Map<String, String> overrides, BrokerConfig broker) {
+        return describe(overrides, broker, ConfigLayers.ofStatic(broker));
+    }
+
+    /**
+     * Every topic config of a topic, sorted by name, as Kafka's DescribeConfigs reports it: the
+     * override if set (DYNAMIC_TOPIC_CONFIG), else the value the broker's configuration gives,
+     * with the source of the broker key that supplies it (dynamic per-broker, dynamic default,
+     * static, default). Synonyms list the override, then that broker key in each layer that sets
+     * it, as Kafka does (so a value derived from {@code log.retention.hours} alone has none).
+     *
+     * @param broker the effective broker configuration
+     * @param layers where the broker's values come from
+     */
+    public static List<DescribedConfig> describe(
+            Map<String, String> overrides, BrokerConfig broker, ConfigLayers layers) {
         List<DescribedConfig> out = new java.util.ArrayList<>();
         for (Definition d : DEFINITIONS.values()) {
             String name = d.key().name();
             List<DescribedConfig.Synonym> synonyms = new java.util.ArrayList<>();
             String override = overrides.get(name);
-            if (override != null) {
-                synonyms.add(new DescribedConfig.Synonym(name, override, ConfigSource.DYNAMIC_TOPIC_CONFIG));
-            }
-            Object brokerValue = d.brokerDefault().apply(broker);
-            boolean brokerSet = d.brokerSynonym() != null && broker.originals().containsKey(d.brokerSynonym());
-            if (d.brokerSynonym() != null) {
-                synonyms.add(new DescribedConfig.Synonym(
-                        d.brokerSynonym(),
-                        DescribedConfig.format(brokerValue),
-                        brokerSet ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG));
-            }
             String value;
-            ConfigSource source;
             if (override != null) {
-                value = override;
-                source = ConfigSource.DYNAMIC_TOPIC_CONFIG;
+                value = DescribedConfig.format(DEF.parse(name, override));
+                synonyms.add(new DescribedConfig.Synonym(name, value, ConfigSource.DYNAMIC_TOPIC_CONFIG));
             } else {
-                value = DescribedConfig.format(brokerValue);
-                source = brokerSet ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+                value = DescribedConfig.format(d.brokerDefault().apply(broker));
             }
+            if (d.brokerSynonym() != null) {
+                synonyms.addAll(layers.synonyms(d.brokerSynonym(), BrokerConfigDef.synonyms(d.brokerSynonym()), false));
+            }
+            ConfigSource source = synonyms.isEmpty()
+                    ? ConfigSource.DEFAULT_CONFIG
+                    : synonyms.getFirst().source();
             out.add(new DescribedConfig(
-                    name, value, source, false, false, d.key().type(), synonyms));
+                    name,
+                    value,
+                    source,
+                    false,
+                    false,
+                    d.key().type(),
+                    List.copyOf(synonyms),
+                    d.key().documentation()));
         }
+        out.sort(java.util.Comparator.comparing(DescribedConfig::name));
         return out;
+    }
+
+    /** True when {@code name} is a topic config. */
+    public static boolean isKnown(String name) {
+        return DEFINITIONS.containsKey(name);
+    }
+
+    /** The type of topic config {@code name}, if it is one. */
+    public static java.util.Optional<ConfigDef.Type> type(String name) {
+        return java.util.Optional.ofNullable(DEFINITIONS.get(name))
+                .map(d -> d.key().type());
     }
 }

@@ -66,6 +66,11 @@ public final class ListOffsetsHandler implements ApiHandler {
                 } else {
                     try {
                         answer(found.partition(), p.timestamp(), readCommitted, follower, context.apiVersion(), r);
+                        if (context.apiVersion() < 4) {
+                            // v1-3 have no leader epoch field: a value there cannot be written
+                            // (kafkajs, kafka-python and librdkafka's older paths send v1-3).
+                            r.setLeaderEpoch(-1);
+                        }
                     } catch (StorageException e) {
                         r.setErrorCode(ErrorMapping.of(e).code());
                     }

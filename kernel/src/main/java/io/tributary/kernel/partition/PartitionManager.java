@@ -1,7 +1,7 @@
 package io.tributary.kernel.partition;
 
 import io.netty.buffer.Unpooled;
-import io.tributary.kernel.config.BrokerConfig;
+import io.tributary.kernel.config.DynamicBrokerConfig;
 import io.tributary.kernel.config.TopicConfig;
 import io.tributary.kernel.config.TopicConfigs;
 import io.tributary.protocol.record.ControlRecordType;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The partitions this broker hosts, kept in step with the metadata image: replicas assigned
  * here are opened (with recovery and producer-state rebuild), removed ones closed and deleted,
- * config changes applied.
+ * config changes applied (a topic's own overrides and the dynamic broker configs alike).
  *
  * <p>Threading: {@link #apply} and {@link #closeAll} run on the request handler thread; lookups
  * are safe from any thread.
@@ -48,7 +48,7 @@ public final class PartitionManager {
     private static final int REBUILD_READ_BYTES = 1 << 20;
 
     private final int nodeId;
-    private final BrokerConfig brokerConfig;
+    private final DynamicBrokerConfig brokerConfig;
     private final StorageEngine engine;
     private final Time time;
     private final ReplicationManager replication;
@@ -58,7 +58,7 @@ public final class PartitionManager {
 
     public PartitionManager(
             int nodeId,
-            BrokerConfig brokerConfig,
+            DynamicBrokerConfig brokerConfig,
             StorageEngine engine,
             Time time,
             ReplicationManager replication,
@@ -103,7 +103,7 @@ public final class PartitionManager {
 
     /** The effective config of a topic in the current image. */
     public TopicConfig topicConfig(String topic) {
-        return TopicConfigs.resolve(image.configs(ConfigResource.topic(topic)), brokerConfig);
+        return TopicConfigs.resolve(image.configs(ConfigResource.topic(topic)), brokerConfig.current());
     }
 
     /**
@@ -113,10 +113,13 @@ public final class PartitionManager {
      */
     public void apply(MetadataImage next) {
         MetadataImage previous = this.image;
+        // Dynamic broker configs are topic defaults too: when they change, every topic re-resolves.
+        boolean brokerChanged = brokerConfig.update(next);
         Map<TopicPartitionKey, Boolean> wanted = new HashMap<>();
         for (TopicImage topic : next.topicsByName().values()) {
             Map<String, String> overrides = next.configs(ConfigResource.topic(topic.name()));
-            boolean configChanged = !overrides.equals(previous.configs(ConfigResource.topic(topic.name())));
+            boolean configChanged =
+                    brokerChanged || !overrides.equals(previous.configs(ConfigResource.topic(topic.name())));
             TopicConfig config = null;
             for (PartitionImage p : topic.partitions().values()) {
                 if (!p.replicas().contains(nodeId)) {
@@ -130,7 +133,7 @@ public final class PartitionManager {
                     existing = null;
                 }
                 if (config == null) {
-                    config = TopicConfigs.resolve(overrides, brokerConfig);
+                    config = TopicConfigs.resolve(overrides, brokerConfig.current());
                 }
                 if (existing == null) {
                     try {

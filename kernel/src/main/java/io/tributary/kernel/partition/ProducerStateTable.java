@@ -279,7 +279,7 @@ public final class ProducerStateTable {
             int coordinatorEpoch,
             long currentTxnStartOffset) {}
 
-    /** Every producer's state, for DescribeProducers. */
+    /** Every producer's state, by producer id, for DescribeProducers. */
     public java.util.List<ProducerView> view() {
         java.util.List<ProducerView> out = new java.util.ArrayList<>(producers.size());
         for (Map.Entry<Long, Entry> me : producers.entrySet()) {
@@ -287,6 +287,7 @@ public final class ProducerStateTable {
             out.add(new ProducerView(
                     me.getKey(), e.epoch, e.lastSeq(), e.lastTimestamp, e.coordinatorEpoch, e.txnFirstOffset));
         }
+        out.sort(java.util.Comparator.comparingLong(ProducerView::producerId));
         return out;
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +24,14 @@ public final class LogMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(LogMaintenance.class);
     private static final long PRODUCER_EXPIRATION_CHECK_MS = 600_000;
 
-    private final BrokerConfig config;
+    private final Supplier<BrokerConfig> config;
     private final PartitionManager partitions;
     private final RequestPipeline pipeline;
     private final SyncStage syncStage;
     private final Time time;
 
     public LogMaintenance(
-            BrokerConfig config,
+            Supplier<BrokerConfig> config,
             PartitionManager partitions,
             RequestPipeline pipeline,
             SyncStage syncStage,
@@ -43,10 +44,10 @@ public final class LogMaintenance {
     }
 
     public void schedule(ScheduledThreadPoolExecutor timer) {
-        long retention = config.getLong(BrokerConfigDef.LOG_RETENTION_CHECK_INTERVAL_MS);
+        long retention = config.get().getLong(BrokerConfigDef.LOG_RETENTION_CHECK_INTERVAL_MS);
         timer.scheduleWithFixedDelay(
                 () -> pipeline.execute(this::retention), retention, retention, TimeUnit.MILLISECONDS);
-        long flush = Math.min(config.getLong(BrokerConfigDef.LOG_FLUSH_SCHEDULER_INTERVAL_MS), 1000);
+        long flush = Math.min(config.get().getLong(BrokerConfigDef.LOG_FLUSH_SCHEDULER_INTERVAL_MS), 1000);
         timer.scheduleWithFixedDelay(() -> pipeline.execute(this::flushOverdue), flush, flush, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(
                 () -> pipeline.execute(this::expireProducers),
@@ -90,7 +91,7 @@ public final class LogMaintenance {
 
     private void expireProducers() {
         long now = time.milliseconds();
-        long expiration = config.getInt(BrokerConfigDef.PRODUCER_ID_EXPIRATION_MS);
+        long expiration = config.get().getInt(BrokerConfigDef.PRODUCER_ID_EXPIRATION_MS);
         for (Partition p : partitions.all()) {
             p.producers().expire(now, expiration);
         }

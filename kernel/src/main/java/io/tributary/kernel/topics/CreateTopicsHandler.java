@@ -159,7 +159,8 @@ public final class CreateTopicsHandler implements ApiHandler {
                         (short) image.partitions().get(0).replicas().size());
         if (version >= 5) {
             List<CreateTopicsResponseData.CreatableTopicConfigs> configs = new ArrayList<>();
-            for (DescribedConfig c : TopicConfigs.describe(overrides, services.config())) {
+            for (DescribedConfig c : TopicConfigs.describe(
+                    overrides, services.config(), services.dynamicConfig().layers())) {
                 configs.add(new CreateTopicsResponseData.CreatableTopicConfigs()
                         .setName(c.name())
                         .setValue(c.value())

@@ -63,14 +63,52 @@ class TopicConfigsTest {
         DescribedConfig retentionMs = find(described, "retention.ms");
         assertEquals("5000", retentionMs.value());
         assertEquals(ConfigSource.DYNAMIC_TOPIC_CONFIG, retentionMs.source());
-        assertEquals("log.retention.ms", retentionMs.synonyms().get(1).name());
+        // As Kafka: log.retention.ms is unset and the hours default is not its synonym entry.
+        assertEquals(
+                List.of(new DescribedConfig.Synonym("retention.ms", "5000", ConfigSource.DYNAMIC_TOPIC_CONFIG)),
+                retentionMs.synonyms());
         DescribedConfig retentionBytes = find(described, "retention.bytes");
         assertEquals("1000", retentionBytes.value());
         assertEquals(ConfigSource.STATIC_BROKER_CONFIG, retentionBytes.source());
         DescribedConfig segmentBytes = find(described, "segment.bytes");
         assertEquals("1073741824", segmentBytes.value());
         assertEquals(ConfigSource.DEFAULT_CONFIG, segmentBytes.source());
+        assertEquals(
+                List.of(new DescribedConfig.Synonym("log.segment.bytes", "1073741824", ConfigSource.DEFAULT_CONFIG)),
+                segmentBytes.synonyms());
         assertEquals(TopicConfigs.definitions().size(), described.size());
+    }
+
+    @Test
+    void shouldDescribeDynamicBrokerLayersInKafkasOrder() {
+        BrokerConfig staticConfig = BrokerConfig.from(Map.of("log.retention.hours", "10"));
+        ConfigLayers layers = new ConfigLayers(
+                Map.of("log.retention.ms", "1000"),
+                Map.of("log.retention.ms", "2000", "log.retention.minutes", "3"),
+                staticConfig.originals(),
+                BrokerConfigDef.defaultsAsText());
+        BrokerConfig effective = BrokerConfig.from(Map.of("log.retention.hours", "10", "log.retention.ms", "1000"));
+        DescribedConfig retention = find(TopicConfigs.describe(Map.of(), effective, layers), "retention.ms");
+        assertEquals("1000", retention.value());
+        assertEquals(ConfigSource.DYNAMIC_BROKER_CONFIG, retention.source());
+        assertEquals(
+                List.of(
+                        new DescribedConfig.Synonym("log.retention.ms", "1000", ConfigSource.DYNAMIC_BROKER_CONFIG),
+                        new DescribedConfig.Synonym(
+                                "log.retention.ms", "2000", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                        new DescribedConfig.Synonym(
+                                "log.retention.minutes", "3", ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                        new DescribedConfig.Synonym("log.retention.hours", "10", ConfigSource.STATIC_BROKER_CONFIG),
+                        new DescribedConfig.Synonym("log.retention.hours", "168", ConfigSource.DEFAULT_CONFIG)),
+                retention.synonyms());
+    }
+
+    @Test
+    void shouldNormalizeOverrideTextAsKafkaDoes() {
+        DescribedConfig policy = find(
+                TopicConfigs.describe(Map.of("cleanup.policy", "compact, delete"), BrokerConfig.defaults()),
+                "cleanup.policy");
+        assertEquals("compact,delete", policy.value());
     }
 
     private static DescribedConfig find(List<DescribedConfig> all, String name) {

@@ -11,6 +11,18 @@ class ProducerStateTableTest {
     private final ProducerStateTable table = new ProducerStateTable();
 
     @Test
+    void shouldListActiveProducersWithTheirLastSequenceAndTimestamp() {
+        table.update(9, (short) 2, 0, 4, 0, 50);
+        table.update(7, (short) 0, 0, 9, 5, 40);
+        table.update(7, (short) 0, 10, 4, 15, 30);
+        assertEquals(
+                java.util.List.of(
+                        new ProducerStateTable.ProducerView(7, (short) 0, 14, 40, -1, -1),
+                        new ProducerStateTable.ProducerView(9, (short) 2, 4, 50, -1, -1)),
+                table.view());
+    }
+
+    @Test
     void shouldAcceptAnUnknownProducer() {
         assertInstanceOf(ProducerStateTable.Accept.class, table.check(7, (short) 0, 0, 9));
     }
