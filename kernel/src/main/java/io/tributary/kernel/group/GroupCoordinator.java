@@ -636,11 +636,10 @@ public final class GroupCoordinator {
         for (String groupId : groupIds) {
             DeleteGroupsResponseData.DeletableGroupResult result =
                     new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId);
-            results.add(result);
             if (resultOf.putIfAbsent(groupId, result) != null) {
-                result.setErrorCode(Errors.NONE.code());
-                continue;
+                continue; // one result per group, as Kafka's response (keyed by group id) has
             }
+            results.add(result);
             if (!isValidGroupId(groupId)) {
                 result.setErrorCode(Errors.INVALID_GROUP_ID.code());
                 continue;

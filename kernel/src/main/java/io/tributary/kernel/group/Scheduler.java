@@ -22,7 +22,12 @@ public interface Scheduler {
     static Scheduler onPipeline(ScheduledThreadPoolExecutor timer, RequestPipeline pipeline) {
         return (delayMs, task) -> {
             HandlerTask t = new HandlerTask(task);
-            t.future = timer.schedule(() -> pipeline.execute(t), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+            try {
+                t.future = timer.schedule(() -> pipeline.execute(t), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The broker is shutting down: the timeout would have nobody left to serve.
+                t.cancel();
+            }
             return t;
         };
     }
