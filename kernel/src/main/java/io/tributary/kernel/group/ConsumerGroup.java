@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -32,6 +31,12 @@ public final class ConsumerGroup extends Group {
     final Map<UUID, Map<Integer, Integer>> partitionEpochs = new HashMap<>();
     /** Subscribed topics by name when the target was last computed; null until first computed. */
     Map<String, TopicMeta> subscriptionMetadata;
+    /** Bumped whenever a member joins, leaves or changes its subscription. */
+    int subscriptionsVersion;
+    /** The subscriptions version and metadata image offset {@link #subscriptionMetadata} was computed at. */
+    int metadataSubscriptionsVersion = -1;
+
+    long metadataImageOffset = Long.MIN_VALUE;
 
     ConsumerGroup(String groupId, int partition, long nowMs) {
         super(groupId, partition, nowMs);
@@ -139,6 +144,7 @@ public final class ConsumerGroup extends Group {
     }
 
     void addMember(ConsumerMember m) {
+        subscriptionsVersion++;
         members.put(m.memberId, m);
         if (m.instanceId != null) {
             staticMembers.put(m.instanceId, m.memberId);
@@ -147,6 +153,7 @@ public final class ConsumerGroup extends Group {
     }
 
     void removeMember(ConsumerMember m, long nowMs) {
+        subscriptionsVersion++;
         members.remove(m.memberId);
         if (m.instanceId != null) {
             staticMembers.remove(m.instanceId, m.memberId);
@@ -182,10 +189,5 @@ public final class ConsumerGroup extends Group {
             g.becameEmpty(v.stateTimestamp());
         }
         return g;
-    }
-
-    /** Topic ids of a member's subscription that exist, resolved against {@code topics} (name to meta). */
-    static Map<String, TopicMeta> sorted(Map<String, TopicMeta> m) {
-        return new TreeMap<>(m);
     }
 }

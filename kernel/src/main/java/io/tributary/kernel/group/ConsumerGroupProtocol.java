@@ -217,6 +217,9 @@ final class ConsumerGroupProtocol {
         scheduleSession(group, member);
 
         // Epoch: membership, subscriptions or the subscribed topics changed.
+        if (changed) {
+            group.subscriptionsVersion++;
+        }
         Map<String, ConsumerGroup.TopicMeta> metadata = subscriptionMetadata(group);
         if (group.subscriptionMetadata == null && !changed) {
             group.subscriptionMetadata = metadata;
@@ -468,9 +471,19 @@ final class ConsumerGroupProtocol {
 
     // ------------------------------------------------------------------ assignment
 
-    /** The topics the members subscribe to that exist, by name. */
+    /**
+     * The topics the members subscribe to that exist, by name; recomputed only when members,
+     * subscriptions or the metadata image changed since the last time.
+     */
     Map<String, ConsumerGroup.TopicMeta> subscriptionMetadata(ConsumerGroup group) {
         MetadataImage img = image.get();
+        if (group.subscriptionMetadata != null
+                && group.metadataSubscriptionsVersion == group.subscriptionsVersion
+                && group.metadataImageOffset == img.offset()) {
+            return group.subscriptionMetadata;
+        }
+        group.metadataSubscriptionsVersion = group.subscriptionsVersion;
+        group.metadataImageOffset = img.offset();
         Map<String, ConsumerGroup.TopicMeta> out = new TreeMap<>();
         for (ConsumerMember m : group.members.values()) {
             for (String topic : subscribedTopics(m, img)) {

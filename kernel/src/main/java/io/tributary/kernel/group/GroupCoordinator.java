@@ -407,8 +407,7 @@ public final class GroupCoordinator {
                     };
                 }
                 if (error == Errors.NONE) {
-                    Group g = group;
-                    offsets.commit(g, r, version, () -> shard.groups.get(r.groupId()) == g && !g.isDead(), done);
+                    offsets.commit(group, r, version, () -> live(shard, r.groupId()), done);
                     return;
                 }
             }

@@ -54,14 +54,15 @@ final class OffsetManager {
      * unknown topics get UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID in v10), too large metadata
      * OFFSET_METADATA_TOO_LARGE; the rest are written as one batch.
      *
-     * @param isCurrent tells, when the write completes, whether the group still exists (offsets
-     *     are applied only then)
+     * @param current gives, when the write completes, the live group of that id to apply the
+     *     offsets to (it may have been replaced by a group of the other type meanwhile), or null
+     *     when it was deleted
      */
     void commit(
             Group group,
             OffsetCommitRequestData r,
             short version,
-            Supplier<Boolean> isCurrent,
+            Supplier<Group> current,
             Consumer<OffsetCommitResponseData> done) {
         MetadataImage img = image.get();
         long now = time.milliseconds();
@@ -113,12 +114,13 @@ final class OffsetManager {
         }
         log.append(group.partition(), entries, error -> {
             Errors mapped = GroupLog.offsetError(error);
-            boolean current = isCurrent.get();
+            // A deleted group wrote tombstones for these partitions after this batch: keep them gone.
+            Group live = group.isDead() ? null : current.get();
             for (Pending p : pending) {
                 group.removePendingCommit(p.tp());
                 if (mapped == Errors.NONE) {
-                    if (current) {
-                        group.offsets.put(p.tp(), p.offset());
+                    if (live != null) {
+                        live.offsets.put(p.tp(), p.offset());
                     }
                     p.r().setErrorCode(Errors.NONE.code());
                 } else {

@@ -31,6 +31,9 @@ final class GroupTestKit {
     final ManualClock clock = new ManualClock();
     final MemoryLog log = new MemoryLog();
     final Map<String, TopicImage> topics = new LinkedHashMap<>();
+    /** Moves with every topic change, as the metadata log offset does. */
+    private long imageOffset = 1;
+
     GroupConfig config;
     GroupCoordinator coordinator;
 
@@ -96,11 +99,13 @@ final class GroupTestKit {
     UUID topic(String name, int partitions) {
         UUID id = UUID.nameUUIDFromBytes(name.getBytes());
         topics.put(name, topicImage(name, id, partitions));
+        imageOffset++;
         return id;
     }
 
     void deleteTopic(String name) {
         topics.remove(name);
+        imageOffset++;
     }
 
     MetadataImage image() {
@@ -111,7 +116,7 @@ final class GroupTestKit {
         Map<UUID, TopicImage> byId = new HashMap<>();
         byName.values().forEach(t -> byId.put(t.id(), t));
         return new MetadataImage(
-                1,
+                imageOffset,
                 Map.of(1, new BrokerRegistration(1, new UUID(1, 1), List.of(), Optional.empty(), false)),
                 byName,
                 byId,
