@@ -16,7 +16,14 @@ import io.tributary.kernel.config.Listener;
 import io.tributary.kernel.configs.AlterConfigsHandler;
 import io.tributary.kernel.configs.DescribeConfigsHandler;
 import io.tributary.kernel.configs.IncrementalAlterConfigsHandler;
+import io.tributary.kernel.coordinator.FindCoordinatorHandler;
+import io.tributary.kernel.coordinator.InternalTopicLocator;
 import io.tributary.kernel.fetch.FetchHandler;
+import io.tributary.kernel.group.GroupConfig;
+import io.tributary.kernel.group.GroupCoordinator;
+import io.tributary.kernel.group.GroupHandlers;
+import io.tributary.kernel.group.OffsetsTopicPartitions;
+import io.tributary.kernel.group.Scheduler;
 import io.tributary.kernel.metadata.MetadataHandler;
 import io.tributary.kernel.network.NetworkServer;
 import io.tributary.kernel.offsets.DeleteRecordsHandler;
@@ -28,6 +35,7 @@ import io.tributary.kernel.partition.PartitionManager;
 import io.tributary.kernel.partition.TopicPartitionKey;
 import io.tributary.kernel.pipeline.RequestPipeline;
 import io.tributary.kernel.plugin.PluginLoader;
+import io.tributary.kernel.produce.InternalAppender;
 import io.tributary.kernel.produce.LogMaintenance;
 import io.tributary.kernel.produce.ProduceHandler;
 import io.tributary.kernel.produce.SyncStage;
@@ -160,6 +168,7 @@ public final class Broker implements AutoCloseable {
         closeables.add(sync);
         Purgatory<TopicPartitionKey>[] fetchPurgatory = newPurgatoryHolder();
         ProduceHandler[] produceHolder = new ProduceHandler[1];
+        InternalAppender[] internalAppenderHolder = new InternalAppender[1];
         pipeline = new RequestPipeline(
                 config.getInt(BrokerConfigDef.QUEUED_MAX_REQUESTS),
                 new io.tributary.kernel.pipeline.RequestProcessor() {
@@ -183,6 +192,9 @@ public final class Broker implements AutoCloseable {
             if (produceHolder[0] != null) {
                 produceHolder[0].onHighWatermark(p);
             }
+            if (internalAppenderHolder[0] != null) {
+                internalAppenderHolder[0].onHighWatermark(p);
+            }
         };
         DynamicBrokerConfig dynamicConfig = new DynamicBrokerConfig(config);
         partitions = new PartitionManager(nodeId, dynamicConfig, engine, time, replication, onHighWatermark);
@@ -192,6 +204,10 @@ public final class Broker implements AutoCloseable {
         ProducerIdManager producerIds = new ProducerIdManager(metadata, nodeId, registered);
         ProduceHandler produce = new ProduceHandler(services, replication, sync, timer);
         produceHolder[0] = produce;
+        InternalAppender internalAppender =
+                new InternalAppender(nodeId, replication, sync, timer, pipeline::execute, time);
+        internalAppenderHolder[0] = internalAppender;
+        GroupCoordinator groups = startGroupCoordinator(services, internalAppender);
         Features features = Features.current();
         handlers.add(new ApiVersionsHandler(
                 () -> dispatcherRef.get().handlers(),
@@ -216,7 +232,10 @@ public final class Broker implements AutoCloseable {
         handlers.add(new UpdateFeaturesHandler(features));
         handlers.add(new DescribeProducersHandler(partitions));
         handlers.add(new DeleteRecordsHandler(partitions));
-        dispatcherRef.set(new ApiDispatcher(handlers, List.of(produce::endOfBatch)));
+        handlers.add(new FindCoordinatorHandler()
+                .register(FindCoordinatorHandler.GROUP, new InternalTopicLocator(services, groups::offsetsTopic)));
+        handlers.addAll(GroupHandlers.all(groups));
+        dispatcherRef.set(new ApiDispatcher(handlers, List.of(produce::endOfBatch, internalAppender::endOfBatch)));
 
         pipeline.start();
         closeables.add(() -> {
@@ -224,6 +243,7 @@ public final class Broker implements AutoCloseable {
                 fetchPurgatory[0].close();
                 produce.close();
                 partitions.closeAll();
+                internalAppender.close();
             });
             pipeline.close();
         });
@@ -264,6 +284,32 @@ public final class Broker implements AutoCloseable {
                 endpoints,
                 storageName,
                 metadataName);
+    }
+
+    /**
+     * The group coordinator, bound to the {@code __consumer_offsets} partitions (loaded when this
+     * broker leads them) and with its offset retention pass scheduled.
+     */
+    private GroupCoordinator startGroupCoordinator(KernelServices services, InternalAppender appender) {
+        GroupConfig groupConfig = GroupConfig.from(config);
+        Scheduler scheduler = Scheduler.onPipeline(services.timer(), services.pipeline());
+        OffsetsTopicPartitions[] log = new OffsetsTopicPartitions[1];
+        GroupCoordinator coordinator = new GroupCoordinator(
+                groupConfig,
+                services.partitions()::image,
+                scheduler,
+                services.time(),
+                (partition, records, done) -> log[0].append(partition, records, done));
+        log[0] = new OffsetsTopicPartitions(coordinator, services.partitions(), appender, scheduler, services.time());
+        services.partitions().addLeadershipListener(log[0]);
+        long every = groupConfig.offsetsRetentionCheckIntervalMs();
+        services.timer()
+                .scheduleWithFixedDelay(
+                        () -> services.pipeline().execute(coordinator::expireOffsets),
+                        every,
+                        every,
+                        TimeUnit.MILLISECONDS);
+        return coordinator;
     }
 
     @SuppressWarnings("unchecked")

@@ -255,6 +255,66 @@ public final class BrokerConfigDef {
             .define("group.min.session.timeout.ms", INT, 6000, "Smallest session timeout allowed.")
             .define("group.max.session.timeout.ms", INT, 1800000, "Largest session timeout allowed.")
             .define("group.max.size", INT, Integer.MAX_VALUE, atLeast(1), "Most members in a group.")
+            .define(
+                    "offset.metadata.max.bytes",
+                    INT,
+                    4096,
+                    atLeast(0),
+                    "Largest metadata string stored with a committed offset.")
+            .define(
+                    "group.coordinator.rebalance.protocols",
+                    LIST,
+                    java.util.List.of("classic", "consumer"),
+                    ConfigDef.validList(false, "classic", "consumer", "share", "streams"),
+                    "Group protocols the coordinator serves; without 'consumer', KIP-848 groups are not offered.")
+            .define(
+                    "group.consumer.heartbeat.interval.ms",
+                    INT,
+                    5000,
+                    atLeast(1),
+                    "Heartbeat interval given to members of consumer-protocol (KIP-848) groups.")
+            .define(
+                    "group.consumer.min.heartbeat.interval.ms",
+                    INT,
+                    5000,
+                    atLeast(1),
+                    "Smallest heartbeat interval allowed for consumer-protocol groups.")
+            .define(
+                    "group.consumer.max.heartbeat.interval.ms",
+                    INT,
+                    15000,
+                    atLeast(1),
+                    "Largest heartbeat interval allowed for consumer-protocol groups.")
+            .define(
+                    "group.consumer.session.timeout.ms",
+                    INT,
+                    45000,
+                    atLeast(1),
+                    "Session timeout of members of consumer-protocol (KIP-848) groups.")
+            .define(
+                    "group.consumer.min.session.timeout.ms",
+                    INT,
+                    45000,
+                    atLeast(1),
+                    "Smallest session timeout allowed for consumer-protocol groups.")
+            .define(
+                    "group.consumer.max.session.timeout.ms",
+                    INT,
+                    60000,
+                    atLeast(1),
+                    "Largest session timeout allowed for consumer-protocol groups.")
+            .define(
+                    "group.consumer.assignors",
+                    LIST,
+                    java.util.List.of("uniform", "range"),
+                    ConfigDef.validList(false, "uniform", "range"),
+                    "Server-side assignors of consumer-protocol groups; the first is the default.")
+            .define(
+                    "group.consumer.max.size",
+                    INT,
+                    Integer.MAX_VALUE,
+                    atLeast(1),
+                    "Most members in a consumer-protocol group.")
             .define("transaction.state.log.num.partitions", INT, 50, atLeast(1), "Partitions of __transaction_state.")
             .define(
                     "transaction.state.log.replication.factor",

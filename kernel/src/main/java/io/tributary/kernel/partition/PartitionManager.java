@@ -54,6 +54,7 @@ public final class PartitionManager {
     private final ReplicationManager replication;
     private final Partition.HighWatermarkListener hwListener;
     private final ConcurrentHashMap<TopicPartitionKey, Partition> partitions = new ConcurrentHashMap<>();
+    private final List<LeadershipListener> leadershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
 
     public PartitionManager(
@@ -101,6 +102,14 @@ public final class PartitionManager {
         return partitions.values();
     }
 
+    /**
+     * Registers a listener for leadership changes of local partitions. Add listeners before the
+     * first {@link #apply}; a listener added later is not told about partitions led already.
+     */
+    public void addLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.add(listener);
+    }
+
     /** The effective config of a topic in the current image. */
     public TopicConfig topicConfig(String topic) {
         return TopicConfigs.resolve(image.configs(ConfigResource.topic(topic)), brokerConfig.current());
@@ -116,6 +125,9 @@ public final class PartitionManager {
         // Dynamic broker configs are topic defaults too: when they change, every topic re-resolves.
         boolean brokerChanged = brokerConfig.update(next);
         Map<TopicPartitionKey, Boolean> wanted = new HashMap<>();
+        // Leadership changes are told after the new image is in place, in the order found.
+        List<Partition> gained = new ArrayList<>();
+        List<Partition> lost = new ArrayList<>();
         for (TopicImage topic : next.topicsByName().values()) {
             Map<String, String> overrides = next.configs(ConfigResource.topic(topic.name()));
             boolean configChanged =
@@ -129,6 +141,9 @@ public final class PartitionManager {
                 wanted.put(key, Boolean.TRUE);
                 Partition existing = partitions.get(key);
                 if (existing != null && !existing.topicId().equals(topic.id())) {
+                    if (existing.isLeader(nodeId)) {
+                        lost.add(existing);
+                    }
                     remove(existing);
                     existing = null;
                 }
@@ -137,7 +152,10 @@ public final class PartitionManager {
                 }
                 if (existing == null) {
                     try {
-                        open(new PartitionId(topic.name(), topic.id(), p.partition()), config, p);
+                        Partition opened = open(new PartitionId(topic.name(), topic.id(), p.partition()), config, p);
+                        if (opened.isLeader(nodeId)) {
+                            gained.add(opened);
+                        }
                     } catch (StorageException e) {
                         LOG.error("Cannot open partition {}-{}", topic.name(), p.partition(), e);
                     }
@@ -146,21 +164,57 @@ public final class PartitionManager {
                         existing.config(config);
                     }
                     if (!existing.image().equals(p)) {
+                        boolean wasLeader = existing.isLeader(nodeId);
                         existing.image(p);
                         replication.onPartitionChange(existing.id(), p);
+                        boolean isLeader = existing.isLeader(nodeId);
+                        if (wasLeader && !isLeader) {
+                            lost.add(existing);
+                        } else if (!wasLeader && isLeader) {
+                            gained.add(existing);
+                        }
                     }
                 }
             }
         }
         for (Partition p : List.copyOf(partitions.values())) {
             if (!wanted.containsKey(p.key())) {
+                if (p.isLeader(nodeId)) {
+                    lost.add(p);
+                }
                 remove(p);
             }
         }
         this.image = next;
+        for (Partition p : lost) {
+            tellResign(p);
+        }
+        for (Partition p : gained) {
+            tellBecomeLeader(p);
+        }
     }
 
-    private void open(PartitionId id, TopicConfig config, PartitionImage placement) {
+    private void tellBecomeLeader(Partition p) {
+        for (LeadershipListener l : leadershipListeners) {
+            try {
+                l.onBecomeLeader(p);
+            } catch (RuntimeException e) {
+                LOG.error("Leadership listener failed for {}", p, e);
+            }
+        }
+    }
+
+    private void tellResign(Partition p) {
+        for (LeadershipListener l : leadershipListeners) {
+            try {
+                l.onResign(p);
+            } catch (RuntimeException e) {
+                LOG.error("Leadership listener failed for {}", p, e);
+            }
+        }
+    }
+
+    private Partition open(PartitionId id, TopicConfig config, PartitionImage placement) {
         PartitionLog log = engine.open(id, config.log());
         Partition partition = new Partition(id, log, config, placement, hwListener, time.nanoseconds());
         rebuildProducerState(partition);
@@ -168,6 +222,7 @@ public final class PartitionManager {
         partition.resetHighWatermark(log.logEndOffset());
         partitions.put(partition.key(), partition);
         replication.onPartitionChange(id, placement);
+        return partition;
     }
 
     private void remove(Partition p) {
@@ -312,6 +367,11 @@ public final class PartitionManager {
     public void closeAll() {
         List<Partition> all = new ArrayList<>(partitions.values());
         partitions.clear();
+        for (Partition p : all) {
+            if (p.isLeader(nodeId)) {
+                tellResign(p);
+            }
+        }
         for (Partition p : all) {
             try {
                 p.log()

@@ -11,6 +11,7 @@ import io.tributary.kernel.partition.ProducerStateTable;
 import io.tributary.kernel.partition.TopicPartitionKey;
 import io.tributary.kernel.purgatory.DelayedOperation;
 import io.tributary.kernel.purgatory.Purgatory;
+import io.tributary.kernel.topics.TopicNames;
 import io.tributary.protocol.Errors;
 import io.tributary.protocol.codec.ByteBufRecords;
 import io.tributary.protocol.codec.Message;
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class ProduceHandler implements ApiHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
     private static final UUID ZERO = new UUID(0, 0);
+    /** The client id Kafka lets append to internal topics (its admin tooling). */
+    private static final String ADMIN_CLIENT_ID = "__admin_client";
 
     private final KernelServices services;
     private final ReplicationManager replication;
@@ -122,6 +125,12 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                     continue;
                 }
                 Partition partition = found.partition();
+                if (TopicNames.isInternal(partition.topic()) && !ADMIN_CLIENT_ID.equals(context.clientId())) {
+                    // Coordinator state: only the broker (and Kafka's admin tooling) writes there.
+                    fail(r, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + partition.topic());
+                    anyError = true;
+                    continue;
+                }
                 Appended a = append(partition, p.records(), acks, version, request.transactionalId(), now, r);
                 if (a == null) {
                     anyError = true;

@@ -1,0 +1,268 @@
+package io.tributary.kernel.group;
+
+import io.netty.buffer.Unpooled;
+import io.tributary.kernel.topics.TopicNames;
+import io.tributary.protocol.Errors;
+import io.tributary.spi.metadata.BrokerRegistration;
+import io.tributary.spi.metadata.MetadataImage;
+import io.tributary.spi.metadata.PartitionImage;
+import io.tributary.spi.metadata.TopicImage;
+import io.tributary.spi.plugin.Time;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A group coordinator without a broker: a hand-driven clock and scheduler, an in-memory
+ * {@code __consumer_offsets} log, and a metadata image with the topics a test declares. A restart
+ * builds a new coordinator by replaying what the old one wrote.
+ */
+final class GroupTestKit {
+    static final int OFFSETS_PARTITIONS = 3;
+
+    final ManualClock clock = new ManualClock();
+    final MemoryLog log = new MemoryLog();
+    final Map<String, TopicImage> topics = new LinkedHashMap<>();
+    /** Moves with every topic change, as the metadata log offset does. */
+    private long imageOffset = 1;
+
+    GroupConfig config;
+    GroupCoordinator coordinator;
+
+    GroupTestKit() {
+        this(defaults());
+    }
+
+    GroupTestKit(GroupConfig config) {
+        this.config = config;
+        this.coordinator = newCoordinator();
+        for (int p = 0; p < OFFSETS_PARTITIONS; p++) {
+            coordinator.beginLoad(p);
+            coordinator.completeLoad(p);
+        }
+    }
+
+    static GroupConfig defaults() {
+        return new GroupConfig(
+                OFFSETS_PARTITIONS,
+                (short) 1,
+                100 * 1024 * 1024,
+                7L * 24 * 3600 * 1000,
+                600_000,
+                5000,
+                4096,
+                6000,
+                1_800_000,
+                0,
+                Integer.MAX_VALUE,
+                true,
+                1000,
+                10_000,
+                List.of("uniform", "range"),
+                Integer.MAX_VALUE);
+    }
+
+    static GroupConfig withInitialDelay(int delayMs) {
+        GroupConfig d = defaults();
+        return new GroupConfig(
+                d.offsetsTopicPartitions(),
+                d.offsetsTopicReplicationFactor(),
+                d.offsetsTopicSegmentBytes(),
+                d.offsetsRetentionMs(),
+                d.offsetsRetentionCheckIntervalMs(),
+                d.offsetCommitTimeoutMs(),
+                d.offsetMetadataMaxBytes(),
+                d.minSessionTimeoutMs(),
+                d.maxSessionTimeoutMs(),
+                delayMs,
+                d.maxSize(),
+                d.consumerProtocolEnabled(),
+                d.consumerHeartbeatIntervalMs(),
+                d.consumerSessionTimeoutMs(),
+                d.consumerAssignors(),
+                d.consumerMaxSize());
+    }
+
+    private GroupCoordinator newCoordinator() {
+        return new GroupCoordinator(config, this::image, clock, clock, log);
+    }
+
+    /** Declares a topic with {@code partitions} partitions led by broker 1. */
+    UUID topic(String name, int partitions) {
+        UUID id = UUID.nameUUIDFromBytes(name.getBytes());
+        topics.put(name, topicImage(name, id, partitions));
+        imageOffset++;
+        return id;
+    }
+
+    void deleteTopic(String name) {
+        topics.remove(name);
+        imageOffset++;
+    }
+
+    MetadataImage image() {
+        Map<String, TopicImage> byName = new HashMap<>(topics);
+        byName.put(
+                TopicNames.CONSUMER_OFFSETS,
+                topicImage(TopicNames.CONSUMER_OFFSETS, new UUID(7, 7), OFFSETS_PARTITIONS));
+        Map<UUID, TopicImage> byId = new HashMap<>();
+        byName.values().forEach(t -> byId.put(t.id(), t));
+        return new MetadataImage(
+                imageOffset,
+                Map.of(1, new BrokerRegistration(1, new UUID(1, 1), List.of(), Optional.empty(), false)),
+                byName,
+                byId,
+                Map.of(),
+                0);
+    }
+
+    private static TopicImage topicImage(String name, UUID id, int partitions) {
+        Map<Integer, PartitionImage> ps = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ps.put(p, new PartitionImage(p, List.of(1), List.of(1), 1, 0, 0));
+        }
+        return new TopicImage(name, id, ps);
+    }
+
+    /** A new coordinator that replays everything written so far, as a restarted broker would. */
+    void restart() {
+        for (int p = 0; p < OFFSETS_PARTITIONS; p++) {
+            coordinator.unload(p);
+        }
+        coordinator = newCoordinator();
+        for (int p = 0; p < OFFSETS_PARTITIONS; p++) {
+            coordinator.beginLoad(p);
+            for (GroupRecords.Entry e : log.entries(p)) {
+                coordinator.replay(
+                        p,
+                        Unpooled.wrappedBuffer(e.key()),
+                        e.value() == null ? null : Unpooled.wrappedBuffer(e.value()));
+            }
+            coordinator.completeLoad(p);
+        }
+    }
+
+    /** A clock that is also the coordinator's scheduler: time moves only when a test says so. */
+    static final class ManualClock implements Time, Scheduler {
+        private long nowMs = 1_000_000;
+        private long sequence;
+        private final PriorityQueue<Timed> tasks = new PriorityQueue<>();
+
+        private final class Timed implements Comparable<Timed>, Task {
+            final long dueMs;
+            final long seq = sequence++;
+            final Runnable task;
+            boolean cancelled;
+
+            Timed(long dueMs, Runnable task) {
+                this.dueMs = dueMs;
+                this.task = task;
+            }
+
+            @Override
+            public int compareTo(Timed o) {
+                return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(seq, o.seq);
+            }
+
+            @Override
+            public void cancel() {
+                cancelled = true;
+            }
+        }
+
+        @Override
+        public long milliseconds() {
+            return nowMs;
+        }
+
+        @Override
+        public long nanoseconds() {
+            return nowMs * 1_000_000;
+        }
+
+        @Override
+        public Task schedule(long delayMs, Runnable task) {
+            Timed t = new Timed(nowMs + Math.max(0, delayMs), task);
+            tasks.add(t);
+            return t;
+        }
+
+        /** Moves time forward, running every task that falls due (in due order). */
+        void advance(long ms) {
+            long target = nowMs + ms;
+            while (!tasks.isEmpty() && tasks.peek().dueMs <= target) {
+                Timed t = tasks.poll();
+                nowMs = Math.max(nowMs, t.dueMs);
+                if (!t.cancelled) {
+                    t.task.run();
+                }
+            }
+            nowMs = target;
+        }
+
+        /** Runs what is due now (tasks scheduled with no delay). */
+        void runDue() {
+            advance(0);
+        }
+    }
+
+    /** {@code __consumer_offsets} in memory: writes succeed at once unless told otherwise. */
+    static final class MemoryLog implements GroupLog {
+        private final Map<Integer, List<GroupRecords.Entry>> partitions = new HashMap<>();
+        private final Deque<Errors> failures = new ArrayDeque<>();
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean hold;
+        int appends;
+
+        @Override
+        public void append(int partition, List<GroupRecords.Entry> records, Consumer<Errors> done) {
+            appends++;
+            Errors failure = failures.poll();
+            if (failure != null) {
+                done.accept(failure);
+                return;
+            }
+            partitions.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(records);
+            if (hold) {
+                held.add(() -> done.accept(Errors.NONE));
+            } else {
+                done.accept(Errors.NONE);
+            }
+        }
+
+        List<GroupRecords.Entry> entries(int partition) {
+            return partitions.getOrDefault(partition, List.of());
+        }
+
+        List<GroupRecords.Entry> all() {
+            List<GroupRecords.Entry> out = new ArrayList<>();
+            partitions.values().forEach(out::addAll);
+            return out;
+        }
+
+        /** The next append fails with {@code error} (nothing is written). */
+        void failNext(Errors error) {
+            failures.add(error);
+        }
+
+        /** Appends are stored but not acknowledged until {@link #release()}. */
+        void hold() {
+            hold = true;
+        }
+
+        void release() {
+            hold = false;
+            List<Runnable> toRun = List.copyOf(held);
+            held.clear();
+            toRun.forEach(Runnable::run);
+        }
+    }
+}
