@@ -9,8 +9,6 @@ import io.tributary.protocol.record.RecordIterator;
 import io.tributary.spi.storage.LogSlice;
 import io.tributary.spi.storage.PartitionLog;
 import io.tributary.spi.storage.StorageException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Reads a coordinator partition's records back, a chunk at a time, so that replaying a large
@@ -51,7 +49,7 @@ public final class PartitionReader {
             if (slice.sizeInBytes() == 0) {
                 return end;
             }
-            ByteBuf bytes = Unpooled.wrappedBuffer(readAll(slice));
+            ByteBuf bytes = Unpooled.wrappedBuffer(slice.readFully());
             long next = start;
             for (RecordBatch batch : RecordBatches.of(bytes)) {
                 if (batch.lastOffset() < start) {
@@ -75,27 +73,5 @@ public final class PartitionReader {
         } finally {
             slice.release();
         }
-    }
-
-    private static ByteBuffer readAll(LogSlice slice) {
-        return switch (slice) {
-            case LogSlice.Memory m -> m.buffer();
-            case LogSlice.FileRegion f -> {
-                ByteBuffer buf = ByteBuffer.allocate(f.sizeInBytes());
-                try {
-                    long pos = f.position();
-                    while (buf.hasRemaining()) {
-                        int n = f.channel().read(buf, pos);
-                        if (n < 0) {
-                            break;
-                        }
-                        pos += n;
-                    }
-                } catch (IOException e) {
-                    throw new StorageException("Cannot read " + f, e);
-                }
-                yield buf.flip();
-            }
-        };
     }
 }

@@ -10,8 +10,6 @@ import io.tributary.spi.storage.LogSlice;
 import io.tributary.spi.storage.PartitionLog;
 import io.tributary.spi.storage.StorageException;
 import io.tributary.spi.storage.TimestampOffset;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -34,7 +32,7 @@ public final class TimestampSearch {
                 if (slice.sizeInBytes() == 0) {
                     return Optional.empty();
                 }
-                ByteBuf bytes = Unpooled.wrappedBuffer(readAll(slice));
+                ByteBuf bytes = Unpooled.wrappedBuffer(slice.readFully());
                 RecordBatch batch = RecordBatch.wrap(bytes, 0);
                 try (RecordIterator records = batch.records()) {
                     while (records.hasNext()) {
@@ -72,7 +70,7 @@ public final class TimestampSearch {
             if (slice.sizeInBytes() == 0) {
                 return Optional.empty();
             }
-            RecordBatch batch = RecordBatch.wrap(Unpooled.wrappedBuffer(readAll(slice)), 0);
+            RecordBatch batch = RecordBatch.wrap(Unpooled.wrappedBuffer(slice.readFully()), 0);
             try (RecordIterator records = batch.records()) {
                 while (records.hasNext()) {
                     Record r = records.next();
@@ -89,27 +87,5 @@ public final class TimestampSearch {
         } finally {
             slice.release();
         }
-    }
-
-    static ByteBuffer readAll(LogSlice slice) {
-        return switch (slice) {
-            case LogSlice.Memory m -> m.buffer();
-            case LogSlice.FileRegion f -> {
-                ByteBuffer buf = ByteBuffer.allocate(f.sizeInBytes());
-                try {
-                    long pos = f.position();
-                    while (buf.hasRemaining()) {
-                        int n = f.channel().read(buf, pos);
-                        if (n < 0) {
-                            throw new StorageException("Unexpected end of " + f);
-                        }
-                        pos += n;
-                    }
-                } catch (IOException e) {
-                    throw new StorageException("Cannot read " + f, e);
-                }
-                yield buf.flip();
-            }
-        };
     }
 }

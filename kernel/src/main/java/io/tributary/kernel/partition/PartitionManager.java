@@ -22,7 +22,6 @@ import io.tributary.spi.storage.ProducerSnapshot;
 import io.tributary.spi.storage.RecordBatchLayout;
 import io.tributary.spi.storage.StorageEngine;
 import io.tributary.spi.storage.StorageException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -257,7 +256,7 @@ public final class PartitionManager {
                 if (slice.sizeInBytes() == 0) {
                     break;
                 }
-                ByteBuffer bytes = readAll(slice);
+                ByteBuffer bytes = slice.readFully();
                 int pos = 0;
                 long next = from;
                 while (bytes.limit() - pos >= RecordBatchLayout.HEADER_SIZE) {
@@ -339,28 +338,6 @@ public final class PartitionManager {
                                 table.firstUnstableOffset().orElse(txn.lastOffset() + 1)));
             }
         }
-    }
-
-    private static ByteBuffer readAll(LogSlice slice) {
-        return switch (slice) {
-            case LogSlice.Memory m -> m.buffer();
-            case LogSlice.FileRegion f -> {
-                ByteBuffer buf = ByteBuffer.allocate(f.sizeInBytes());
-                try {
-                    long pos = f.position();
-                    while (buf.hasRemaining()) {
-                        int n = f.channel().read(buf, pos);
-                        if (n < 0) {
-                            break;
-                        }
-                        pos += n;
-                    }
-                } catch (IOException e) {
-                    throw new StorageException("Cannot read " + f, e);
-                }
-                yield buf.flip();
-            }
-        };
     }
 
     /** Writes producer snapshots and closes every partition (clean shutdown). Handler thread only. */

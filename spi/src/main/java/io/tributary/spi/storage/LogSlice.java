@@ -28,6 +28,36 @@ public sealed interface LogSlice permits LogSlice.FileRegion, LogSlice.Memory {
     /** The reference count now (for tests and leak checks). */
     int refCnt();
 
+    /**
+     * The slice's bytes in a buffer: the memory itself for {@link Memory}, a heap copy read from
+     * the file for {@link FileRegion}. For the broker's own readers (coordinators replaying
+     * internal topics, start-up scans), not for the fetch path, which sends file regions as they
+     * are. Does not release the slice.
+     *
+     * @throws StorageException if the file cannot be read
+     */
+    default ByteBuffer readFully() {
+        return switch (this) {
+            case Memory m -> m.buffer();
+            case FileRegion f -> {
+                ByteBuffer buf = ByteBuffer.allocate(f.sizeInBytes());
+                try {
+                    long pos = f.position();
+                    while (buf.hasRemaining()) {
+                        int n = f.channel().read(buf, pos);
+                        if (n < 0) {
+                            throw new StorageException("Unexpected end of file reading " + f);
+                        }
+                        pos += n;
+                    }
+                } catch (java.io.IOException e) {
+                    throw new StorageException("Cannot read " + f, e);
+                }
+                yield buf.flip();
+            }
+        };
+    }
+
     /** An empty read. Releasing it does nothing. */
     static LogSlice empty() {
         return Memory.EMPTY;
