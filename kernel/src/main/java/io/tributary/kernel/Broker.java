@@ -1,5 +1,6 @@
 package io.tributary.kernel;
 
+import io.netty.buffer.ByteBuf;
 import io.tributary.kernel.api.ApiDispatcher;
 import io.tributary.kernel.api.ApiHandler;
 import io.tributary.kernel.api.ApiVersionsHandler;
@@ -25,7 +26,9 @@ import io.tributary.kernel.group.GroupHandlers;
 import io.tributary.kernel.group.OffsetsTopicPartitions;
 import io.tributary.kernel.group.Scheduler;
 import io.tributary.kernel.metadata.MetadataHandler;
+import io.tributary.kernel.network.Connection;
 import io.tributary.kernel.network.NetworkServer;
+import io.tributary.kernel.network.PendingResponse;
 import io.tributary.kernel.offsets.DeleteRecordsHandler;
 import io.tributary.kernel.offsets.ListOffsetsHandler;
 import io.tributary.kernel.offsets.OffsetForLeaderEpochHandler;
@@ -34,7 +37,9 @@ import io.tributary.kernel.partition.Partition;
 import io.tributary.kernel.partition.PartitionManager;
 import io.tributary.kernel.partition.TopicPartitionKey;
 import io.tributary.kernel.pipeline.RequestPipeline;
+import io.tributary.kernel.pipeline.RequestProcessor;
 import io.tributary.kernel.plugin.PluginLoader;
+import io.tributary.kernel.produce.Acknowledgements;
 import io.tributary.kernel.produce.InternalAppender;
 import io.tributary.kernel.produce.LogMaintenance;
 import io.tributary.kernel.produce.ProduceHandler;
@@ -162,39 +167,17 @@ public final class Broker implements AutoCloseable {
                         new ReplicationContext(nodeId, settings("replication." + replicationName + "."), time, host));
         closeables.add(replication);
 
-        List<ApiHandler> handlers = new ArrayList<>();
-        AtomicReference<ApiDispatcher> dispatcherRef = new AtomicReference<>();
         SyncStage sync = new SyncStage();
         closeables.add(sync);
-        Purgatory<TopicPartitionKey>[] fetchPurgatory = newPurgatoryHolder();
-        ProduceHandler[] produceHolder = new ProduceHandler[1];
-        InternalAppender[] internalAppenderHolder = new InternalAppender[1];
+        // The ring's processor is the dispatcher, built below once every handler exists.
+        AtomicReference<ApiDispatcher> dispatcherRef = new AtomicReference<>();
         pipeline = new RequestPipeline(
-                config.getInt(BrokerConfigDef.QUEUED_MAX_REQUESTS),
-                new io.tributary.kernel.pipeline.RequestProcessor() {
-                    @Override
-                    public void process(
-                            io.tributary.kernel.network.Connection connection,
-                            io.netty.buffer.ByteBuf frame,
-                            io.tributary.kernel.network.PendingResponse slot,
-                            long receivedNanos) {
-                        dispatcherRef.get().process(connection, frame, slot, receivedNanos);
-                    }
-
-                    @Override
-                    public void endOfBatch() {
-                        dispatcherRef.get().endOfBatch();
-                    }
-                });
-        fetchPurgatory[0] = new Purgatory<>("fetch", timer, pipeline::execute);
+                config.getInt(BrokerConfigDef.QUEUED_MAX_REQUESTS), new DeferredProcessor(dispatcherRef));
+        Purgatory<TopicPartitionKey> fetchPurgatory = new Purgatory<>("fetch", timer, pipeline::execute);
+        Acknowledgements acknowledgements = new Acknowledgements(sync, pipeline::execute, timer, time);
         Partition.HighWatermarkListener onHighWatermark = p -> {
-            fetchPurgatory[0].checkAndComplete(p.key());
-            if (produceHolder[0] != null) {
-                produceHolder[0].onHighWatermark(p);
-            }
-            if (internalAppenderHolder[0] != null) {
-                internalAppenderHolder[0].onHighWatermark(p);
-            }
+            fetchPurgatory.checkAndComplete(p.key());
+            acknowledgements.onHighWatermark(p);
         };
         DynamicBrokerConfig dynamicConfig = new DynamicBrokerConfig(config);
         partitions = new PartitionManager(nodeId, dynamicConfig, engine, time, replication, onHighWatermark);
@@ -202,20 +185,17 @@ public final class Broker implements AutoCloseable {
         KernelServices services = new KernelServices(dynamicConfig, metadata, partitions, pipeline, time, timer);
         java.util.concurrent.CompletableFuture<Void> registered = new java.util.concurrent.CompletableFuture<>();
         ProducerIdManager producerIds = new ProducerIdManager(metadata, nodeId, registered);
-        ProduceHandler produce = new ProduceHandler(services, replication, sync, timer);
-        produceHolder[0] = produce;
-        InternalAppender internalAppender =
-                new InternalAppender(nodeId, replication, sync, timer, pipeline::execute, time);
-        internalAppenderHolder[0] = internalAppender;
+        InternalAppender internalAppender = new InternalAppender(nodeId, replication, acknowledgements);
         GroupCoordinator groups = startGroupCoordinator(services, internalAppender);
+        List<ApiHandler> handlers = new ArrayList<>();
         Features features = Features.current();
         handlers.add(new ApiVersionsHandler(
                 () -> dispatcherRef.get().handlers(),
                 features,
                 () -> partitions.image().offset()));
         handlers.add(new MetadataHandler(services));
-        handlers.add(produce);
-        handlers.add(new FetchHandler(services, fetchPurgatory[0]));
+        handlers.add(new ProduceHandler(services, replication, acknowledgements));
+        handlers.add(new FetchHandler(services, fetchPurgatory));
         handlers.add(new ListOffsetsHandler(partitions, new TimestampSearch()));
         handlers.add(new OffsetForLeaderEpochHandler(partitions));
         handlers.add(new CreateTopicsHandler(services));
@@ -235,15 +215,14 @@ public final class Broker implements AutoCloseable {
         handlers.add(new FindCoordinatorHandler()
                 .register(FindCoordinatorHandler.GROUP, new InternalTopicLocator(services, groups::offsetsTopic)));
         handlers.addAll(GroupHandlers.all(groups));
-        dispatcherRef.set(new ApiDispatcher(handlers, List.of(produce::endOfBatch, internalAppender::endOfBatch)));
+        dispatcherRef.set(new ApiDispatcher(handlers, List.of(acknowledgements::endOfBatch)));
 
         pipeline.start();
         closeables.add(() -> {
             pipeline.executeAndWait(() -> {
-                fetchPurgatory[0].close();
-                produce.close();
+                fetchPurgatory.close();
+                acknowledgements.close();
                 partitions.closeAll();
-                internalAppender.close();
             });
             pipeline.close();
         });
@@ -312,9 +291,17 @@ public final class Broker implements AutoCloseable {
         return coordinator;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Purgatory<TopicPartitionKey>[] newPurgatoryHolder() {
-        return (Purgatory<TopicPartitionKey>[]) new Purgatory<?>[1];
+    /** The ring's processor: the dispatcher, which exists only once every handler is built. */
+    private record DeferredProcessor(AtomicReference<ApiDispatcher> dispatcher) implements RequestProcessor {
+        @Override
+        public void process(Connection connection, ByteBuf frame, PendingResponse slot, long receivedNanos) {
+            dispatcher.get().process(connection, frame, slot, receivedNanos);
+        }
+
+        @Override
+        public void endOfBatch() {
+            dispatcher.get().endOfBatch();
+        }
     }
 
     private static Optional<LocalReplica> lookup(PartitionManager pm, PartitionId id) {

@@ -2,22 +2,14 @@ package io.tributary.kernel.produce;
 
 import io.netty.buffer.ByteBuf;
 import io.tributary.kernel.partition.Partition;
-import io.tributary.kernel.partition.TopicPartitionKey;
-import io.tributary.kernel.purgatory.DelayedOperation;
-import io.tributary.kernel.purgatory.Purgatory;
 import io.tributary.protocol.Errors;
 import io.tributary.protocol.record.RecordBatch;
-import io.tributary.spi.plugin.Time;
 import io.tributary.spi.replication.ReplicationManager;
 import io.tributary.spi.storage.AppendResult;
 import io.tributary.spi.storage.RecordBatchTooLargeException;
 import io.tributary.spi.storage.StorageException;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@code done} callbacks run there too, possibly before {@link #append} returns (a single replica
  * moves the high watermark during the append).
  */
-public final class InternalAppender implements AutoCloseable {
+public final class InternalAppender {
     private static final Logger LOG = LoggerFactory.getLogger(InternalAppender.class);
 
     /**
@@ -52,26 +44,12 @@ public final class InternalAppender implements AutoCloseable {
 
     private final int nodeId;
     private final ReplicationManager replication;
-    private final SyncStage syncStage;
-    private final Executor handlerExecutor;
-    private final Time time;
-    private final Purgatory<TopicPartitionKey> waitingForReplicas;
-    private final Set<Partition> toSync = new LinkedHashSet<>();
-    private final List<PendingAppend> waitingForSync = new ArrayList<>();
+    private final Acknowledgements acknowledgements;
 
-    public InternalAppender(
-            int nodeId,
-            ReplicationManager replication,
-            SyncStage syncStage,
-            ScheduledThreadPoolExecutor timer,
-            Executor handlerExecutor,
-            Time time) {
+    public InternalAppender(int nodeId, ReplicationManager replication, Acknowledgements acknowledgements) {
         this.nodeId = nodeId;
         this.replication = replication;
-        this.syncStage = syncStage;
-        this.handlerExecutor = handlerExecutor;
-        this.time = time;
-        this.waitingForReplicas = new Purgatory<>("internal-append", timer, handlerExecutor);
+        this.acknowledgements = acknowledgements;
     }
 
     /**
@@ -106,100 +84,20 @@ public final class InternalAppender implements AutoCloseable {
             done.accept(Outcome.failed(Errors.KAFKA_STORAGE_ERROR));
             return;
         }
-        partition.noteAppended(wrapped.recordsCount());
-        boolean mustSync = partition.config().log().syncEveryAppend();
-        if (partition.needsSync()) {
-            toSync.add(partition);
-        }
-        PendingAppend pending = new PendingAppend(partition, result, timeoutMs, done);
+        acknowledgements.appended(partition, wrapped.recordsCount());
         replication.onLeaderAppend(partition.id(), partition.log().logEndOffset());
-        if (mustSync) {
-            waitingForSync.add(pending);
-        } else {
-            pending.afterSync();
-        }
-    }
-
-    /** End of a ring batch: one sync for every log that needs one, then the waiting appends go on. */
-    public void endOfBatch() {
-        if (toSync.isEmpty()) {
-            if (!waitingForSync.isEmpty()) {
-                List<PendingAppend> waiting = List.copyOf(waitingForSync);
-                waitingForSync.clear();
-                waiting.forEach(PendingAppend::afterSync);
-            }
-            return;
-        }
-        List<Partition> partitions = List.copyOf(toSync);
-        List<PendingAppend> waiting = List.copyOf(waitingForSync);
-        toSync.clear();
-        waitingForSync.clear();
-        for (Partition p : partitions) {
-            p.syncRequested(time.nanoseconds());
-        }
-        syncStage.submit(
-                partitions,
-                failed -> handlerExecutor.execute(() -> {
-                    for (PendingAppend p : waiting) {
-                        if (failed.contains(p.partition)) {
-                            p.failed = Errors.KAFKA_STORAGE_ERROR;
-                        }
-                        p.afterSync();
-                    }
-                }));
-    }
-
-    /** Lets appends waiting for replicas re-check after a high watermark moved. */
-    public void onHighWatermark(Partition partition) {
-        waitingForReplicas.checkAndComplete(partition.key());
-    }
-
-    /** Answers every waiting append as timed out (shutdown). */
-    @Override
-    public void close() {
-        waitingForReplicas.close();
-    }
-
-    private final class PendingAppend extends DelayedOperation {
-        private final Partition partition;
-        private final AppendResult result;
-        private final Consumer<Outcome> done;
-        private Errors failed;
-
-        PendingAppend(Partition partition, AppendResult result, long timeoutMs, Consumer<Outcome> done) {
-            super(Math.max(0, timeoutMs));
-            this.partition = partition;
-            this.result = result;
-            this.done = done;
-        }
-
-        void afterSync() {
-            if (failed != null) {
-                forceComplete();
+        acknowledgements.afterSync(List.of(partition), failed -> {
+            if (failed.contains(partition)) {
+                done.accept(new Outcome(Errors.KAFKA_STORAGE_ERROR, result.firstOffset(), result.lastOffset()));
                 return;
             }
-            waitingForReplicas.tryCompleteElseWatch(this, List.of(partition.key()));
-        }
-
-        @Override
-        protected boolean tryComplete() {
-            if (partition.highWatermark() <= result.lastOffset()) {
-                return false;
-            }
-            return forceComplete();
-        }
-
-        @Override
-        protected void onComplete(boolean expired) {
-            Errors error = failed;
-            if (error == null && partition.highWatermark() <= result.lastOffset()) {
-                error = partition.isLeader(nodeId) ? Errors.REQUEST_TIMED_OUT : Errors.NOT_LEADER_OR_FOLLOWER;
-            }
-            if (error == null) {
-                done.accept(new Outcome(Errors.NONE, result.firstOffset(), result.lastOffset()));
-            } else {
+            acknowledgements.afterReplication(Map.of(partition, result.lastOffset() + 1), timeoutMs, expired -> {
+                Errors error = Errors.NONE;
+                if (partition.highWatermark() <= result.lastOffset()) {
+                    error = partition.isLeader(nodeId) ? Errors.REQUEST_TIMED_OUT : Errors.NOT_LEADER_OR_FOLLOWER;
+                }
                 done.accept(new Outcome(error, result.firstOffset(), result.lastOffset()));
-            }
-        }
+            });
+        });
     }
 }

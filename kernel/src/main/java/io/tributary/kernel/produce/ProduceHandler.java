@@ -8,9 +8,6 @@ import io.tributary.kernel.config.TopicConfig;
 import io.tributary.kernel.offsets.PartitionLookup;
 import io.tributary.kernel.partition.Partition;
 import io.tributary.kernel.partition.ProducerStateTable;
-import io.tributary.kernel.partition.TopicPartitionKey;
-import io.tributary.kernel.purgatory.DelayedOperation;
-import io.tributary.kernel.purgatory.Purgatory;
 import io.tributary.kernel.topics.TopicNames;
 import io.tributary.protocol.Errors;
 import io.tributary.protocol.codec.ByteBufRecords;
@@ -32,11 +29,10 @@ import io.tributary.spi.replication.ReplicationManager;
 import io.tributary.spi.storage.AppendResult;
 import io.tributary.spi.storage.StorageException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runs on the request handler thread, the single writer of every partition.
  */
-public final class ProduceHandler implements ApiHandler, AutoCloseable {
+public final class ProduceHandler implements ApiHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
     private static final UUID ZERO = new UUID(0, 0);
     /** The client id Kafka lets append to internal topics (its admin tooling). */
@@ -57,22 +53,12 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
 
     private final KernelServices services;
     private final ReplicationManager replication;
-    private final SyncStage syncStage;
-    private final Purgatory<TopicPartitionKey> waitingForReplicas;
-    /** Logs appended to in this ring batch that must sync (group commit). Handler thread only. */
-    private final Set<Partition> toSync = new LinkedHashSet<>();
-    /** Produce answers waiting for {@link #toSync}. Handler thread only. */
-    private final List<PendingProduce> waitingForSync = new ArrayList<>();
+    private final Acknowledgements acknowledgements;
 
-    public ProduceHandler(
-            KernelServices services,
-            ReplicationManager replication,
-            SyncStage syncStage,
-            ScheduledThreadPoolExecutor timer) {
+    public ProduceHandler(KernelServices services, ReplicationManager replication, Acknowledgements acknowledgements) {
         this.services = services;
         this.replication = replication;
-        this.syncStage = syncStage;
-        this.waitingForReplicas = new Purgatory<>("produce", timer, services.pipeline()::execute);
+        this.acknowledgements = acknowledgements;
     }
 
     @Override
@@ -98,7 +84,6 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
         ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
         List<Appended> appended = new ArrayList<>();
         boolean anyError = false;
-        boolean syncBeforeAck = false;
         for (ProduceRequestData.TopicProduceData t : request.topicData()) {
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(t.name())
@@ -137,9 +122,6 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                     continue;
                 }
                 appended.add(a);
-                if (partition.config().log().syncEveryAppend()) {
-                    syncBeforeAck = true;
-                }
             }
         }
         if (acks == 0) {
@@ -151,12 +133,36 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
             }
             return;
         }
-        PendingProduce pending = new PendingProduce(context, response, appended, acks, request.timeoutMs());
-        if (syncBeforeAck) {
-            waitingForSync.add(pending);
-        } else {
-            pending.afterSync();
-        }
+        List<Partition> partitions =
+                appended.stream().map(Appended::partition).distinct().toList();
+        acknowledgements.afterSync(partitions, failed -> {
+            for (Appended a : appended) {
+                if (failed.contains(a.partition())) {
+                    fail(a.r(), Errors.KAFKA_STORAGE_ERROR, "Syncing the log to disk failed");
+                }
+            }
+            if (acks != -1) {
+                context.respond(response);
+                return;
+            }
+            Map<Partition, Long> required = new HashMap<>();
+            for (Appended a : appended) {
+                if (a.r().errorCode() == Errors.NONE.code()) {
+                    required.merge(a.partition(), a.requiredOffset(), Math::max);
+                }
+            }
+            acknowledgements.afterReplication(required, request.timeoutMs(), expired -> {
+                if (expired) {
+                    for (Appended a : appended) {
+                        if (a.r().errorCode() == Errors.NONE.code()
+                                && a.partition().highWatermark() < a.requiredOffset()) {
+                            fail(a.r(), Errors.REQUEST_TIMED_OUT, "Replicas did not acknowledge in time");
+                        }
+                    }
+                }
+                context.respond(response);
+            });
+        });
     }
 
     /**
@@ -270,10 +276,7 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                     result.firstOffset(),
                     result.maxTimestamp());
         }
-        partition.noteAppended(validated.recordCount());
-        if (partition.needsSync()) {
-            toSync.add(partition);
-        }
+        acknowledgements.appended(partition, validated.recordCount());
         replication.onLeaderAppend(partition.id(), partition.log().logEndOffset());
         r.setErrorCode(Errors.NONE.code())
                 .setBaseOffset(result.firstOffset())
@@ -305,105 +308,5 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
 
     private static void fail(ProduceResponseData.PartitionProduceResponse r, Errors error, String message) {
         r.setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1);
-    }
-
-    /** Called at the end of each ring batch: one sync for every log that needs one. */
-    public void endOfBatch() {
-        if (toSync.isEmpty()) {
-            for (PendingProduce p : waitingForSync) {
-                p.afterSync();
-            }
-            waitingForSync.clear();
-            return;
-        }
-        List<Partition> partitions = List.copyOf(toSync);
-        List<PendingProduce> waiting = List.copyOf(waitingForSync);
-        toSync.clear();
-        waitingForSync.clear();
-        for (Partition p : partitions) {
-            p.syncRequested(services.time().nanoseconds());
-        }
-        syncStage.submit(
-                partitions,
-                failed -> services.pipeline().execute(() -> {
-                    for (PendingProduce p : waiting) {
-                        p.failSynced(failed);
-                        p.afterSync();
-                    }
-                }));
-    }
-
-    /** Lets produce requests waiting for acks=all re-check after a high watermark moved. */
-    public void onHighWatermark(Partition partition) {
-        waitingForReplicas.checkAndComplete(partition.key());
-    }
-
-    @Override
-    public void close() {
-        waitingForReplicas.close();
-    }
-
-    /** A produce request whose answer waits for a sync and/or the high watermark. */
-    private final class PendingProduce extends DelayedOperation {
-        private final RequestContext context;
-        private final ProduceResponseData response;
-        private final List<Appended> appended;
-        private final short acks;
-
-        PendingProduce(
-                RequestContext context,
-                ProduceResponseData response,
-                List<Appended> appended,
-                short acks,
-                int timeoutMs) {
-            super(Math.max(0, timeoutMs));
-            this.context = context;
-            this.response = response;
-            this.appended = appended;
-            this.acks = acks;
-        }
-
-        void failSynced(Set<Partition> failed) {
-            for (Appended a : appended) {
-                if (failed.contains(a.partition())) {
-                    fail(a.r(), Errors.KAFKA_STORAGE_ERROR, "Syncing the log to disk failed");
-                }
-            }
-        }
-
-        /** The data is durable as required; now wait for replicas if acks=all. */
-        void afterSync() {
-            if (acks != -1 || appended.isEmpty()) {
-                forceComplete();
-                return;
-            }
-            List<TopicPartitionKey> keys = new ArrayList<>();
-            for (Appended a : appended) {
-                keys.add(a.partition().key());
-            }
-            waitingForReplicas.tryCompleteElseWatch(this, keys);
-        }
-
-        @Override
-        protected boolean tryComplete() {
-            for (Appended a : appended) {
-                if (a.r().errorCode() == Errors.NONE.code() && a.partition().highWatermark() < a.requiredOffset()) {
-                    return false;
-                }
-            }
-            return forceComplete();
-        }
-
-        @Override
-        protected void onComplete(boolean expired) {
-            if (expired) {
-                for (Appended a : appended) {
-                    if (a.r().errorCode() == Errors.NONE.code() && a.partition().highWatermark() < a.requiredOffset()) {
-                        fail(a.r(), Errors.REQUEST_TIMED_OUT, "Replicas did not acknowledge in time");
-                    }
-                }
-            }
-            context.respond(response);
-        }
     }
 }
