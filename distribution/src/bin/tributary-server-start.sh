@@ -11,8 +11,15 @@ set -euo pipefail
 
 base=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# The major version from the JDK's release file (no JVM start); 0 when unknown.
 java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2; exit}' | cut -d. -f1
+  local release
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -r "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
+  else
+    "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2; exit}' | cut -d. -f1
+  fi
 }
 
 java_bin=""
