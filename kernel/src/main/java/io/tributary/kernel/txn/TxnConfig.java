@@ -19,7 +19,7 @@ import io.tributary.kernel.config.ConfigException;
  * @param writeTimeoutMs how long a write to {@code __transaction_state} or a marker may wait for
  *     the replicas ({@code request.timeout.ms})
  * @param retryBackoffMs how long to wait before writing a marker again after a retriable
- *     failure ({@code retry.backoff.ms})
+ *     failure (Kafka's client default {@code retry.backoff.ms}; brokers have no key for it)
  */
 public record TxnConfig(
         int topicPartitions,
@@ -32,6 +32,8 @@ public record TxnConfig(
         long removeExpiredIntervalMs,
         long writeTimeoutMs,
         long retryBackoffMs) {
+
+    static final long MARKER_RETRY_BACKOFF_MS = 100;
 
     public TxnConfig {
         if (topicPartitions < 1 || topicReplicationFactor < 1 || topicMinIsr < 1) {
@@ -55,6 +57,6 @@ public record TxnConfig(
                 c.getInt("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
                 c.getInt("transaction.remove.expired.transaction.cleanup.interval.ms"),
                 c.getInt("request.timeout.ms"),
-                c.getLong("retry.backoff.ms"));
+                MARKER_RETRY_BACKOFF_MS);
     }
 }
