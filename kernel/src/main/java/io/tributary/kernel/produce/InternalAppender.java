@@ -124,7 +124,7 @@ public final class InternalAppender implements AutoCloseable {
             return;
         }
         onAppended.accept(result);
-        partition.noteAppended(wrapped.recordsCount());
+        partition.noteAppended(wrapped.recordsCount(), wrapped.sizeInBytes());
         boolean mustSync = partition.config().log().syncEveryAppend();
         if (partition.needsSync()) {
             toSync.add(partition);

@@ -457,7 +457,7 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                 partition.refreshStableOffset();
             }
         }
-        partition.noteAppended(validated.recordCount());
+        partition.noteAppended(validated.recordCount(), batch.sizeInBytes());
         if (partition.needsSync()) {
             toSync.add(partition);
         }
