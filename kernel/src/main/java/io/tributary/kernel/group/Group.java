@@ -83,6 +83,14 @@ public abstract sealed class Group permits ClassicGroup, ConsumerGroup {
         return !pendingCommits.isEmpty() || !pendingTxnOffsets.isEmpty();
     }
 
+    /** Takes over the committed and the undecided transactional offsets of a group this one replaces. */
+    void takeOffsetsOf(Group previous) {
+        offsets.putAll(previous.offsets);
+        previous.pendingTxnOffsets.forEach((producerId, pending) -> pendingTxnOffsets
+                .computeIfAbsent(producerId, id -> new HashMap<>())
+                .putAll(pending));
+    }
+
     /** Records offsets of the undecided transaction of {@code producerId}. */
     void addPendingTxnOffset(long producerId, TopicPartitionKey tp, OffsetAndMetadata offset) {
         pendingTxnOffsets.computeIfAbsent(producerId, id -> new HashMap<>()).put(tp, offset);

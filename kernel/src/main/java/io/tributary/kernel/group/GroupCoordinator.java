@@ -75,6 +75,8 @@ public final class GroupCoordinator {
         final int partition;
         boolean loading = true;
         final Map<String, Group> groups = new HashMap<>();
+        /** The groups with offsets in each undecided transaction, by producer id, so a marker visits only those. */
+        final Map<Long, Set<String>> txnGroups = new HashMap<>();
 
         Shard(int partition) {
             this.partition = partition;
@@ -171,7 +173,7 @@ public final class GroupCoordinator {
                                 ConsumerGroup.fromValue(k.group(), partition, v, time.milliseconds());
                         };
                         if (existing != null) {
-                            restored.offsets.putAll(existing.offsets);
+                            restored.takeOffsetsOf(existing);
                         }
                         shard.groups.put(k.group(), restored);
                     }
@@ -200,6 +202,9 @@ public final class GroupCoordinator {
                 shard.groups
                         .computeIfAbsent(k.group(), id -> new ClassicGroup(id, partition, o.commitTimestamp()))
                         .addPendingTxnOffset(producerId, new TopicPartitionKey(k.topic(), k.partition()), o);
+                shard.txnGroups
+                        .computeIfAbsent(producerId, id -> new java.util.HashSet<>())
+                        .add(k.group());
             }
         } catch (IllegalArgumentException e) {
             LOG.warn(
@@ -220,14 +225,19 @@ public final class GroupCoordinator {
         if (shard == null) {
             return;
         }
-        for (Group g : shard.groups.values()) {
+        Set<String> groupIds = shard.txnGroups.remove(producerId);
+        if (groupIds == null) {
+            return;
+        }
+        for (String groupId : groupIds) {
+            Group g = shard.groups.get(groupId);
+            if (g == null) {
+                continue;
+            }
             int applied = g.completeTransaction(producerId, commit);
             if (applied > 0 && !shard.loading) {
                 LOG.debug(
-                        "Committed {} transactional offsets of producer {} for group {}",
-                        applied,
-                        producerId,
-                        g.groupId());
+                        "Committed {} transactional offsets of producer {} for group {}", applied, producerId, groupId);
             }
         }
     }
@@ -328,7 +338,7 @@ public final class GroupCoordinator {
             }
             // An empty consumer-protocol group turns into a classic group, keeping its offsets.
             group = new ClassicGroup(r.groupId(), t.shard().partition, time.milliseconds());
-            group.offsets.putAll(cg.offsets);
+            group.takeOffsetsOf(cg);
             t.shard().groups.put(r.groupId(), group);
         } else {
             group = (ClassicGroup) existing;
@@ -508,6 +518,9 @@ public final class GroupCoordinator {
                     error = validateTransactionalCommit(group, r);
                 }
                 if (error == Errors.NONE) {
+                    shard.txnGroups
+                            .computeIfAbsent(r.producerId(), id -> new java.util.HashSet<>())
+                            .add(r.groupId());
                     offsets.commitTransactional(group, r, version, () -> live(shard, r.groupId()), done);
                     return;
                 }
@@ -894,7 +907,7 @@ public final class GroupCoordinator {
             // An empty classic group (or one with only offsets) turns into a consumer-protocol group.
             classic.unload(c);
             group = new ConsumerGroup(r.groupId(), shard.partition, time.milliseconds());
-            group.offsets.putAll(c.offsets);
+            group.takeOffsetsOf(c);
             shard.groups.put(r.groupId(), group);
         } else {
             group = (ConsumerGroup) existing;

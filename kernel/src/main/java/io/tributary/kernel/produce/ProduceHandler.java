@@ -188,7 +188,10 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
             boolean anyError,
             long now) {
         short version = context.apiVersion();
+        // Only these outlive handle(): the request's record bytes go with its frame.
         String transactionalId = request.transactionalId();
+        short acks = request.acks();
+        int timeoutMs = request.timeoutMs();
         RecordBatch first = held.getFirst().validated().batch();
         long producerId = first.producerId();
         short epoch = first.producerEpoch();
@@ -228,7 +231,7 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                     h.copy().release();
                 }
             }
-            finish(context, response, appended, failed, request.acks(), request.timeoutMs());
+            finish(context, response, appended, failed, acks, timeoutMs);
         });
     }
 
