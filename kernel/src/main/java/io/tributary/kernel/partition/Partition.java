@@ -153,15 +153,15 @@ public final class Partition implements LocalReplica {
     }
 
     /**
-     * Counts an append for the flush policy, and writes a producer-state snapshot when the log
-     * rolled a new segment or {@link #SNAPSHOT_INTERVAL_BYTES} were appended since the last one,
+     * Counts an append for the flush policy, and writes a producer-state snapshot when the log's
+     * segments changed (a roll) or {@link #SNAPSHOT_INTERVAL_BYTES} were appended since the last one,
      * so that recovery after a crash replays at most that much of the log (a clean shutdown
      * writes one too). Handler thread only.
      */
     public void noteAppended(int messages, int bytes) {
         unflushedMessages += messages;
         bytesSinceSnapshot += bytes;
-        if (bytesSinceSnapshot >= SNAPSHOT_INTERVAL_BYTES || log.segmentCount() > segmentsAtSnapshot) {
+        if (bytesSinceSnapshot >= SNAPSHOT_INTERVAL_BYTES || log.segmentCount() != segmentsAtSnapshot) {
             snapshotProducers();
         }
     }

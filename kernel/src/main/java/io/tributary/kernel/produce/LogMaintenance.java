@@ -89,7 +89,7 @@ public final class LogMaintenance {
     }
 
     /** One expiry pass over every local partition's producers. Handler thread only. */
-    public void expireProducers() {
+    private void expireProducers() {
         long now = time.milliseconds();
         long expiration = config.get().getInt(BrokerConfigDef.PRODUCER_ID_EXPIRATION_MS);
         for (Partition p : partitions.all()) {
