@@ -221,7 +221,7 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                         failed = true;
                         continue;
                     }
-                    Appended a = append(h.partition(), h.copy(), h.validated(), version, now, h.r());
+                    Appended a = append(h.partition(), h.copy(), h.validated(), now, h.r());
                     if (a == null) {
                         failed = true;
                     } else {
@@ -372,7 +372,7 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                 return new Hold(new Held(partition, copy, v, r));
             }
         }
-        Appended a = append(partition, buf, validated, version, now, r);
+        Appended a = append(partition, buf, validated, now, r);
         return a == null ? FAILED : new Done(a);
     }
 
@@ -404,7 +404,6 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
             Partition partition,
             ByteBuf buf,
             ValidatedBatch validated,
-            short version,
             long now,
             ProduceResponseData.PartitionProduceResponse r) {
         TopicConfig config = partition.config();
