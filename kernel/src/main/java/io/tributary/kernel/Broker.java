@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.tributary.kernel.api.ApiDispatcher;
 import io.tributary.kernel.api.ApiHandler;
 import io.tributary.kernel.api.ApiVersionsHandler;
+import io.tributary.kernel.api.ErrorMapping;
 import io.tributary.kernel.api.KernelServices;
 import io.tributary.kernel.cluster.DescribeClusterHandler;
 import io.tributary.kernel.cluster.DescribeLogDirsHandler;
@@ -23,6 +24,8 @@ import io.tributary.kernel.fetch.FetchHandler;
 import io.tributary.kernel.group.GroupConfig;
 import io.tributary.kernel.group.GroupCoordinator;
 import io.tributary.kernel.group.GroupHandlers;
+import io.tributary.kernel.group.GroupLog;
+import io.tributary.kernel.group.GroupRecords;
 import io.tributary.kernel.group.OffsetsTopicPartitions;
 import io.tributary.kernel.group.Scheduler;
 import io.tributary.kernel.metadata.MetadataHandler;
@@ -52,6 +55,16 @@ import io.tributary.kernel.topics.CreatePartitionsHandler;
 import io.tributary.kernel.topics.CreateTopicsHandler;
 import io.tributary.kernel.topics.DeleteTopicsHandler;
 import io.tributary.kernel.topics.DescribeTopicPartitionsHandler;
+import io.tributary.kernel.topics.TopicNames;
+import io.tributary.kernel.txn.LocalMarkerSink;
+import io.tributary.kernel.txn.ProducerIdSource;
+import io.tributary.kernel.txn.TransactionCoordinator;
+import io.tributary.kernel.txn.TxnConfig;
+import io.tributary.kernel.txn.TxnHandlers;
+import io.tributary.kernel.txn.TxnMarkerWriter;
+import io.tributary.kernel.txn.TxnStatePartitions;
+import io.tributary.kernel.txn.TxnVerifier;
+import io.tributary.protocol.Errors;
 import io.tributary.spi.metadata.BrokerRegistration;
 import io.tributary.spi.metadata.MetadataContext;
 import io.tributary.spi.metadata.MetadataProvider;
@@ -79,6 +92,8 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,20 +202,39 @@ public final class Broker implements AutoCloseable {
         ProducerIdManager producerIds = new ProducerIdManager(metadata, nodeId, registered);
         InternalAppender internalAppender = new InternalAppender(nodeId, replication, acknowledgements);
         GroupCoordinator groups = startGroupCoordinator(services, internalAppender);
+        TxnMarkerWriter markerWriter = new TxnMarkerWriter(internalAppender, time);
+        // Transaction markers reaching __consumer_offsets settle the transactional offsets there.
+        markerWriter.addListener((partition, producerId, commit) -> {
+            if (TopicNames.CONSUMER_OFFSETS.equals(partition.topic())) {
+                groups.completeTransaction(partition.index(), producerId, commit);
+            }
+        });
+        TransactionCoordinator transactions =
+                startTransactionCoordinator(services, internalAppender, markerWriter, producerIds);
+        Scheduler handlerScheduler = Scheduler.onPipeline(timer, pipeline);
+        TxnVerifier verifier = new TxnVerifier(
+                transactions,
+                handlerScheduler,
+                time,
+                config.getInt("add.partitions.to.txn.retry.backoff.ms"),
+                config.getInt("add.partitions.to.txn.retry.backoff.max.ms"),
+                () -> dynamicConfig.current().getBoolean("transaction.partition.verification.enable"));
+        ProduceHandler produce = new ProduceHandler(services, replication, acknowledgements, verifier);
         List<ApiHandler> handlers = new ArrayList<>();
-        Features features = Features.current();
+        Supplier<Features> features =
+                () -> Features.of(dynamicConfig.current().getShort(BrokerConfigDef.TRANSACTION_VERSION));
         handlers.add(new ApiVersionsHandler(
                 () -> dispatcherRef.get().handlers(),
                 features,
                 () -> partitions.image().offset()));
         handlers.add(new MetadataHandler(services));
-        handlers.add(new ProduceHandler(services, replication, acknowledgements));
+        handlers.add(produce);
         handlers.add(new FetchHandler(services, fetchPurgatory));
         handlers.add(new ListOffsetsHandler(partitions, new TimestampSearch()));
         handlers.add(new OffsetForLeaderEpochHandler(partitions));
         handlers.add(new CreateTopicsHandler(services));
         handlers.add(new DeleteTopicsHandler(services));
-        handlers.add(new InitProducerIdHandler(producerIds));
+        handlers.add(new InitProducerIdHandler(producerIds, transactions));
         handlers.add(new CreatePartitionsHandler(services));
         handlers.add(new DescribeTopicPartitionsHandler(services));
         handlers.add(new DescribeConfigsHandler(services));
@@ -209,12 +243,22 @@ public final class Broker implements AutoCloseable {
         handlers.add(new DescribeClusterHandler(services));
         handlers.add(new DescribeLogDirsHandler(services));
         handlers.add(new ElectLeadersHandler(services));
-        handlers.add(new UpdateFeaturesHandler(features));
+        handlers.add(new UpdateFeaturesHandler(features, services));
         handlers.add(new DescribeProducersHandler(partitions));
         handlers.add(new DeleteRecordsHandler(partitions));
         handlers.add(new FindCoordinatorHandler()
-                .register(FindCoordinatorHandler.GROUP, new InternalTopicLocator(services, groups::offsetsTopic)));
+                .register(FindCoordinatorHandler.GROUP, new InternalTopicLocator(services, groups::offsetsTopic))
+                .register(
+                        FindCoordinatorHandler.TRANSACTION,
+                        new InternalTopicLocator(services, transactions::transactionTopic)));
         handlers.addAll(GroupHandlers.all(groups));
+        handlers.addAll(TxnHandlers.all(
+                transactions,
+                verifier,
+                groups,
+                partitions,
+                markerWriter,
+                () -> groups.config().offsetsTopicPartitions()));
         dispatcherRef.set(new ApiDispatcher(handlers, List.of(acknowledgements::endOfBatch)));
 
         pipeline.start();
@@ -274,11 +318,22 @@ public final class Broker implements AutoCloseable {
         Scheduler scheduler = Scheduler.onPipeline(services.timer(), services.pipeline());
         OffsetsTopicPartitions[] log = new OffsetsTopicPartitions[1];
         GroupCoordinator coordinator = new GroupCoordinator(
-                groupConfig,
-                services.partitions()::image,
-                scheduler,
-                services.time(),
-                (partition, records, done) -> log[0].append(partition, records, done));
+                groupConfig, services.partitions()::image, scheduler, services.time(), new GroupLog() {
+                    @Override
+                    public void append(int partition, List<GroupRecords.Entry> records, Consumer<Errors> done) {
+                        log[0].append(partition, records, done);
+                    }
+
+                    @Override
+                    public void appendTransactional(
+                            int partition,
+                            long producerId,
+                            short producerEpoch,
+                            List<GroupRecords.Entry> records,
+                            Consumer<Errors> done) {
+                        log[0].appendTransactional(partition, producerId, producerEpoch, records, done);
+                    }
+                });
         log[0] = new OffsetsTopicPartitions(coordinator, services.partitions(), appender, scheduler, services.time());
         services.partitions().addLeadershipListener(log[0]);
         long every = groupConfig.offsetsRetentionCheckIntervalMs();
@@ -302,6 +357,59 @@ public final class Broker implements AutoCloseable {
         public void endOfBatch() {
             dispatcher.get().endOfBatch();
         }
+    }
+
+    /**
+     * The transaction coordinator, bound to the {@code __transaction_state} partitions (loaded when
+     * this broker leads them), writing markers directly into the partitions this broker leads, with
+     * its timeout and expiry passes scheduled.
+     */
+    private TransactionCoordinator startTransactionCoordinator(
+            KernelServices services,
+            InternalAppender appender,
+            TxnMarkerWriter markerWriter,
+            ProducerIdManager producerIds) {
+        TxnConfig txnConfig = TxnConfig.from(config);
+        Scheduler scheduler = Scheduler.onPipeline(services.timer(), services.pipeline());
+        TxnStatePartitions log = new TxnStatePartitions(
+                services.partitions(),
+                appender,
+                scheduler,
+                services.time(),
+                config.getInt("transaction.state.log.load.buffer.size"),
+                txnConfig.writeTimeoutMs());
+        ProducerIdSource ids = done -> producerIds
+                .nextProducerId()
+                .whenCompleteAsync(
+                        (id, failure) -> services.pipeline()
+                                .execute(() -> done.accept(
+                                        failure == null
+                                                ? new ProducerIdSource.Result(Errors.NONE, id)
+                                                : new ProducerIdSource.Result(ErrorMapping.of(failure), -1))),
+                        services.timer());
+        TransactionCoordinator coordinator = new TransactionCoordinator(
+                txnConfig,
+                services.partitions()::image,
+                scheduler,
+                services.time(),
+                log,
+                ids,
+                new LocalMarkerSink(services.partitions(), markerWriter, null));
+        log.bind(coordinator);
+        services.partitions().addLeadershipListener(log);
+        services.timer()
+                .scheduleWithFixedDelay(
+                        () -> services.pipeline().execute(coordinator::abortTimedOutTransactions),
+                        txnConfig.abortTimedOutIntervalMs(),
+                        txnConfig.abortTimedOutIntervalMs(),
+                        TimeUnit.MILLISECONDS);
+        services.timer()
+                .scheduleWithFixedDelay(
+                        () -> services.pipeline().execute(coordinator::expireTransactionalIds),
+                        txnConfig.removeExpiredIntervalMs(),
+                        txnConfig.removeExpiredIntervalMs(),
+                        TimeUnit.MILLISECONDS);
+        return coordinator;
     }
 
     private static Optional<LocalReplica> lookup(PartitionManager pm, PartitionId id) {

@@ -19,18 +19,18 @@ import java.util.function.Supplier;
  */
 public final class ApiVersionsHandler implements ApiHandler {
     private final Supplier<Map<Short, ApiHandler>> handlers;
-    private final io.tributary.kernel.cluster.Features features;
+    private final Supplier<io.tributary.kernel.cluster.Features> features;
     private final LongSupplier featuresEpoch;
     private volatile List<ApiVersionsResponseData.ApiVersion> cached;
 
     /**
      * @param handlers the registered handlers, read on the first request
-     * @param features the feature levels to advertise
+     * @param features the feature levels to advertise now (read on every request: levels change)
      * @param featuresEpoch the epoch of the finalized features (the metadata offset)
      */
     public ApiVersionsHandler(
             Supplier<Map<Short, ApiHandler>> handlers,
-            io.tributary.kernel.cluster.Features features,
+            Supplier<io.tributary.kernel.cluster.Features> features,
             LongSupplier featuresEpoch) {
         this.handlers = handlers;
         this.features = features;
@@ -49,12 +49,15 @@ public final class ApiVersionsHandler implements ApiHandler {
                 .setApiKeys(apiKeys())
                 .setThrottleTimeMs(0);
         if (context.apiVersion() >= 3) {
-            for (io.tributary.kernel.cluster.Features.Feature f : features.all()) {
+            for (io.tributary.kernel.cluster.Features.Feature f : features.get().all()) {
                 response.supportedFeatures()
                         .add(new ApiVersionsResponseData.SupportedFeatureKey()
                                 .setName(f.name())
                                 .setMinVersion(f.minSupported())
                                 .setMaxVersion(f.maxSupported()));
+                if (f.finalized() == 0) {
+                    continue; // a feature switched off is supported but not finalized, as in Kafka
+                }
                 response.finalizedFeatures()
                         .add(new ApiVersionsResponseData.FinalizedFeatureKey()
                                 .setName(f.name())

@@ -11,12 +11,14 @@ import java.util.Optional;
  * The feature levels this broker advertises in ApiVersions (v3+) and so in {@code
  * Admin.describeFeatures()}: for each feature the range the software supports and the level
  * finalized in the cluster. Levels are Kafka 4.4's; a feature is listed only when the broker
- * implements a level above 0 (level 0 means "off" and Kafka leaves such features out).
+ * implements a level above 0, and a feature finalized at level 0 ("off") is listed as supported
+ * but not finalized, as Kafka does.
  *
- * <p>Hook for the features other parts of the broker bring: Transactions V2 (KIP-890) and the
- * KIP-848 consumer group protocol are off until they are built. Whoever implements them raises
- * {@link #TRANSACTION_VERSION} (to 2: clients then use Produce v12, EndTxn v5 and TxnOffsetCommit
- * v5 inside transactions) or {@link #GROUP_VERSION} (to 1), and nothing else needs to change.
+ * <p>{@code transaction.version} goes up to 2 (Transactions V2, KIP-890: clients then use Produce
+ * v12, EndTxn v5 and TxnOffsetCommit v5 inside transactions); its finalized level comes from the
+ * broker key of the same name, which {@code kafka-features upgrade/downgrade} changes cluster-wide
+ * ({@link UpdateFeaturesHandler}). The KIP-848 group protocol is still reported off: whoever
+ * finalizes it raises {@link #GROUP_VERSION} (to 1).
  *
  * <p>Immutable; thread-safe.
  */
@@ -29,8 +31,8 @@ public final class Features {
     public static final short METADATA_VERSION_MIN = 7;
     /** metadata.version 4.4-IV2, Kafka 4.4's latest production level. */
     public static final short METADATA_VERSION_LATEST = 33;
-    /** transaction.version the broker implements: 0 until Transactions V2 exists (Kafka 4.4 has 2). */
-    public static final short TRANSACTION_VERSION = 0;
+    /** The highest transaction.version the broker implements: Transactions V2, as Kafka 4.4. */
+    public static final short TRANSACTION_VERSION = 2;
     /** group.version the broker implements: 0 until KIP-848 groups exist (Kafka 4.4 has 1). */
     public static final short GROUP_VERSION = 0;
 
@@ -43,17 +45,33 @@ public final class Features {
         this.features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
     }
 
-    /** What this build of Tributary implements. */
+    /** What this build of Tributary implements, every feature finalized at its highest level. */
     public static Features current() {
+        return of(TRANSACTION_VERSION);
+    }
+
+    /**
+     * What this build implements, with {@code transaction.version} finalized at {@code
+     * transactionVersion}.
+     *
+     * @throws IllegalArgumentException if the level is outside 0 to {@link #TRANSACTION_VERSION}
+     */
+    public static Features of(short transactionVersion) {
         Builder b = builder()
                 .feature(METADATA_VERSION, METADATA_VERSION_MIN, METADATA_VERSION_LATEST, METADATA_VERSION_LATEST);
         if (TRANSACTION_VERSION > 0) {
-            b.feature(TRANSACTION_VERSION_NAME, (short) 0, TRANSACTION_VERSION, TRANSACTION_VERSION);
+            b.feature(TRANSACTION_VERSION_NAME, (short) 0, TRANSACTION_VERSION, transactionVersion);
         }
         if (GROUP_VERSION > 0) {
             b.feature(GROUP_VERSION_NAME, (short) 0, GROUP_VERSION, GROUP_VERSION);
         }
         return b.build();
+    }
+
+    /** The finalized level of {@code name}, 0 when the feature is unknown or off. */
+    public short finalized(String name) {
+        Feature f = features.get(name);
+        return f == null ? 0 : f.finalized();
     }
 
     public static Builder builder() {

@@ -40,6 +40,9 @@ public final class BrokerConfigDef {
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String BROKER_RACK = "broker.rack";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
+    /** Tributary's: the finalized transaction.version feature level (Kafka sets it at format time). */
+    public static final String TRANSACTION_VERSION = "transaction.version";
 
     /** Tributary's plugin selection keys. */
     public static final String STORAGE_PLUGIN = "storage.plugin";
@@ -323,7 +326,58 @@ public final class BrokerConfigDef {
                     atLeast(1),
                     "Replication factor of __transaction_state (capped at the broker count).")
             .define("transaction.state.log.min.isr", INT, 2, atLeast(1), "min.insync.replicas of __transaction_state.")
+            .define(
+                    "transaction.state.log.segment.bytes",
+                    INT,
+                    104857600,
+                    atLeast(1),
+                    "Segment size of __transaction_state.")
+            .define(
+                    "transaction.state.log.load.buffer.size",
+                    INT,
+                    5242880,
+                    atLeast(1),
+                    "Bytes read per step while loading __transaction_state.")
             .define("transaction.max.timeout.ms", INT, 900000, atLeast(1), "Longest transaction timeout allowed.")
+            .define(
+                    "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+                    INT,
+                    10000,
+                    atLeast(1),
+                    "How often transactions past their timeout are looked for and aborted.")
+            .define(
+                    "transaction.remove.expired.transaction.cleanup.interval.ms",
+                    INT,
+                    3600000,
+                    atLeast(1),
+                    "How often transactional ids past transactional.id.expiration.ms are removed.")
+            .define(
+                    "transaction.partition.verification.enable",
+                    BOOLEAN,
+                    true,
+                    "Check with the transaction coordinator that a partition is part of the transaction before"
+                            + " a transactional batch is appended (KIP-890).")
+            .define(
+                    "add.partitions.to.txn.retry.backoff.ms",
+                    INT,
+                    20,
+                    atLeast(1),
+                    "Wait before asking the coordinator again when a produce finds the transaction completing.")
+            .define(
+                    "add.partitions.to.txn.retry.backoff.max.ms",
+                    INT,
+                    100,
+                    atLeast(1),
+                    "Give up asking the coordinator again after this long (the producer retries).")
+            .define(
+                    TRANSACTION_VERSION,
+                    SHORT,
+                    (short) 2,
+                    between(0, 2),
+                    "Tributary's: the finalized level of the transaction.version feature when the cluster starts;"
+                            + " 2 advertises Transactions V2 (KIP-890), 1 or 0 makes clients use V1."
+                            + " kafka-features upgrade/downgrade changes it for the whole cluster.")
+            .define("request.timeout.ms", INT, 30000, atLeast(0), "How long a broker-side request may wait.")
             .define(
                     "transactional.id.expiration.ms",
                     INT,
@@ -336,6 +390,12 @@ public final class BrokerConfigDef {
                     86400000,
                     atLeast(1),
                     "Expire idle idempotent producer state after this long.")
+            .define(
+                    PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+                    INT,
+                    600000,
+                    atLeast(1),
+                    "How often idle producer state is looked for and expired.")
             .define(BROKER_RACK, STRING, null, "This broker's rack.")
             .define(CONNECTIONS_MAX_IDLE_MS, LONG, 600000L, "Close connections idle this long.")
             .define("replica.lag.time.max.ms", LONG, 30000L, "A follower not caught up this long leaves the ISR.")
@@ -416,7 +476,8 @@ public final class BrokerConfigDef {
             "background.threads",
             "max.connections",
             "max.connections.per.ip",
-            PRODUCER_ID_EXPIRATION_MS);
+            PRODUCER_ID_EXPIRATION_MS,
+            TRANSACTION_VERSION);
 
     /** True when AlterConfigs may change {@code key} (see {@link #DYNAMIC}). */
     public static boolean isDynamic(String key) {

@@ -2,6 +2,8 @@ package io.tributary.kernel.coordinator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.tributary.protocol.record.ControlRecordType;
+import io.tributary.protocol.record.EndTxnMarker;
 import io.tributary.protocol.record.Record;
 import io.tributary.protocol.record.RecordBatch;
 import io.tributary.protocol.record.RecordBatches;
@@ -12,8 +14,10 @@ import io.tributary.spi.storage.StorageException;
 
 /**
  * Reads a coordinator partition's records back, a chunk at a time, so that replaying a large
- * partition can be spread over several turns of the request handler thread. Control batches
- * (transaction markers) are skipped.
+ * partition can be spread over several turns of the request handler thread. Records of
+ * transactional batches and transaction markers go to the visitor's own methods (by default the
+ * former are skipped and the latter ignored), so a coordinator that writes transactionally (the
+ * group coordinator's TxnOffsetCommit) can settle them as the log does.
  *
  * <p>Stateless; the caller remembers the offset to continue from. Runs on the handler thread,
  * the log's single writer, so the log does not change during a call.
@@ -28,6 +32,15 @@ public final class PartitionReader {
          * @param value the record value, or null for a tombstone; valid during the call only
          */
         void record(long offset, ByteBuf key, ByteBuf value);
+
+        /**
+         * A record of a transactional batch of {@code producerId}, to take effect only if a COMMIT
+         * marker of that producer follows. Skipped unless overridden.
+         */
+        default void transactionalRecord(long producerId, long offset, ByteBuf key, ByteBuf value) {}
+
+        /** A COMMIT ({@code commit} true) or ABORT marker of {@code producerId}. Ignored unless overridden. */
+        default void marker(long producerId, boolean commit) {}
     }
 
     private PartitionReader() {}
@@ -56,14 +69,23 @@ public final class PartitionReader {
                     next = Math.max(next, batch.nextOffset());
                     continue;
                 }
-                if (!batch.isControl()) {
+                if (batch.isControl()) {
+                    marker(batch, visitor);
+                } else {
+                    boolean transactional = batch.isTransactional();
                     try (RecordIterator records = batch.records()) {
                         while (records.hasNext()) {
                             Record r = records.next();
                             if (r.offset() < start) {
                                 continue;
                             }
-                            visitor.record(r.offset(), r.hasKey() ? r.key() : null, r.hasValue() ? r.value() : null);
+                            ByteBuf key = r.hasKey() ? r.key() : null;
+                            ByteBuf value = r.hasValue() ? r.value() : null;
+                            if (transactional) {
+                                visitor.transactionalRecord(batch.producerId(), r.offset(), key, value);
+                            } else {
+                                visitor.record(r.offset(), key, value);
+                            }
                         }
                     }
                 }
@@ -72,6 +94,19 @@ public final class PartitionReader {
             return next > start ? next : end;
         } finally {
             slice.release();
+        }
+    }
+
+    private static void marker(RecordBatch batch, Visitor visitor) {
+        try (RecordIterator records = batch.records()) {
+            if (records.hasNext()) {
+                EndTxnMarker marker = EndTxnMarker.read(records.next());
+                if (marker.type() == ControlRecordType.COMMIT || marker.type() == ControlRecordType.ABORT) {
+                    visitor.marker(batch.producerId(), marker.type() == ControlRecordType.COMMIT);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // Not a transaction marker Tributary knows: nothing to settle.
         }
     }
 }

@@ -17,6 +17,11 @@ public abstract sealed class Group permits ClassicGroup, ConsumerGroup {
     final Map<TopicPartitionKey, OffsetAndMetadata> offsets = new HashMap<>();
     /** Commits written but not yet durable, by partition (for require_stable). */
     final Map<TopicPartitionKey, Integer> pendingCommits = new HashMap<>();
+    /**
+     * Offsets committed in transactions not decided yet, by producer id: applied when the
+     * transaction's COMMIT marker reaches the group's partition, dropped on ABORT.
+     */
+    final Map<Long, Map<TopicPartitionKey, OffsetAndMetadata>> pendingTxnOffsets = new HashMap<>();
     /** When the group last became empty (no members), for offset retention; -1 while it has members. */
     long emptySinceMs;
 
@@ -60,8 +65,50 @@ public abstract sealed class Group permits ClassicGroup, ConsumerGroup {
         return offsets;
     }
 
+    /** True when a commit of {@code tp} is in flight or in an undecided transaction (require_stable). */
     boolean hasPendingCommit(TopicPartitionKey tp) {
-        return pendingCommits.containsKey(tp);
+        if (pendingCommits.containsKey(tp)) {
+            return true;
+        }
+        for (Map<TopicPartitionKey, OffsetAndMetadata> txn : pendingTxnOffsets.values()) {
+            if (txn.containsKey(tp)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when some commit, plain or transactional, is not settled yet. */
+    boolean hasPendingCommits() {
+        return !pendingCommits.isEmpty() || !pendingTxnOffsets.isEmpty();
+    }
+
+    /** Takes over the committed and the undecided transactional offsets of a group this one replaces. */
+    void takeOffsetsOf(Group previous) {
+        offsets.putAll(previous.offsets);
+        previous.pendingTxnOffsets.forEach((producerId, pending) -> pendingTxnOffsets
+                .computeIfAbsent(producerId, id -> new HashMap<>())
+                .putAll(pending));
+    }
+
+    /** Records offsets of the undecided transaction of {@code producerId}. */
+    void addPendingTxnOffset(long producerId, TopicPartitionKey tp, OffsetAndMetadata offset) {
+        pendingTxnOffsets.computeIfAbsent(producerId, id -> new HashMap<>()).put(tp, offset);
+    }
+
+    /**
+     * Settles the transaction of {@code producerId}: its offsets become the committed ones on a
+     * commit, and are forgotten on an abort.
+     *
+     * @return how many offsets were applied
+     */
+    int completeTransaction(long producerId, boolean commit) {
+        Map<TopicPartitionKey, OffsetAndMetadata> pending = pendingTxnOffsets.remove(producerId);
+        if (pending == null || !commit) {
+            return 0;
+        }
+        offsets.putAll(pending);
+        return pending.size();
     }
 
     void addPendingCommit(TopicPartitionKey tp) {

@@ -21,6 +21,8 @@ import io.tributary.protocol.message.OffsetFetchRequestData;
 import io.tributary.protocol.message.OffsetFetchResponseData;
 import io.tributary.protocol.message.SyncGroupRequestData;
 import io.tributary.protocol.message.SyncGroupResponseData;
+import io.tributary.protocol.message.TxnOffsetCommitRequestData;
+import io.tributary.protocol.message.TxnOffsetCommitResponseData;
 import io.tributary.spi.metadata.MetadataImage;
 import io.tributary.spi.metadata.TopicImage;
 import io.tributary.spi.plugin.Time;
@@ -73,6 +75,8 @@ public final class GroupCoordinator {
         final int partition;
         boolean loading = true;
         final Map<String, Group> groups = new HashMap<>();
+        /** The groups with offsets in each undecided transaction, by producer id, so a marker visits only those. */
+        final Map<Long, Set<String>> txnGroups = new HashMap<>();
 
         Shard(int partition) {
             this.partition = partition;
@@ -169,7 +173,7 @@ public final class GroupCoordinator {
                                 ConsumerGroup.fromValue(k.group(), partition, v, time.milliseconds());
                         };
                         if (existing != null) {
-                            restored.offsets.putAll(existing.offsets);
+                            restored.takeOffsetsOf(existing);
                         }
                         shard.groups.put(k.group(), restored);
                     }
@@ -179,6 +183,62 @@ public final class GroupCoordinator {
         } catch (IllegalArgumentException e) {
             LOG.warn(
                     "Skipping a malformed record in {}-{}: {}", TopicNames.CONSUMER_OFFSETS, partition, e.getMessage());
+        }
+    }
+
+    /**
+     * Applies one offset record of a transactional batch of {@code producerId} read back from
+     * {@code partition}: pending until the transaction's marker is replayed. Records of other
+     * types are not written transactionally and are skipped.
+     */
+    public void replayTransactional(int partition, long producerId, ByteBuf key, ByteBuf value) {
+        Shard shard = shards.get(partition);
+        if (shard == null || key == null || value == null) {
+            return;
+        }
+        try {
+            if (GroupRecords.decodeKey(key) instanceof GroupRecords.OffsetKey k) {
+                OffsetAndMetadata o = GroupRecords.decodeOffset(value);
+                shard.groups
+                        .computeIfAbsent(k.group(), id -> new ClassicGroup(id, partition, o.commitTimestamp()))
+                        .addPendingTxnOffset(producerId, new TopicPartitionKey(k.topic(), k.partition()), o);
+                shard.txnGroups
+                        .computeIfAbsent(producerId, id -> new java.util.HashSet<>())
+                        .add(k.group());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "Skipping a malformed transactional record in {}-{}: {}",
+                    TopicNames.CONSUMER_OFFSETS,
+                    partition,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * A transaction marker of {@code producerId} reached {@code partition} (written now, or read
+     * back while loading): the transaction's offsets in that partition's groups become committed
+     * offsets (COMMIT) or are dropped (ABORT).
+     */
+    public void completeTransaction(int partition, long producerId, boolean commit) {
+        Shard shard = shards.get(partition);
+        if (shard == null) {
+            return;
+        }
+        Set<String> groupIds = shard.txnGroups.remove(producerId);
+        if (groupIds == null) {
+            return;
+        }
+        for (String groupId : groupIds) {
+            Group g = shard.groups.get(groupId);
+            if (g == null) {
+                continue;
+            }
+            int applied = g.completeTransaction(producerId, commit);
+            if (applied > 0 && !shard.loading) {
+                LOG.debug(
+                        "Committed {} transactional offsets of producer {} for group {}", applied, producerId, groupId);
+            }
         }
     }
 
@@ -278,7 +338,7 @@ public final class GroupCoordinator {
             }
             // An empty consumer-protocol group turns into a classic group, keeping its offsets.
             group = new ClassicGroup(r.groupId(), t.shard().partition, time.milliseconds());
-            group.offsets.putAll(cg.offsets);
+            group.takeOffsetsOf(cg);
             t.shard().groups.put(r.groupId(), group);
         } else {
             group = (ClassicGroup) existing;
@@ -427,6 +487,99 @@ public final class GroupCoordinator {
             response.topics().add(rt);
         }
         done.accept(response);
+    }
+
+    /**
+     * TxnOffsetCommit, once the transaction coordinator has verified (or, for Transactions V2,
+     * added) the group's partition in the producer's transaction: checks the group and the
+     * member when the request names one (v3+), then writes the offsets as a transactional batch.
+     * A missing group is created as a simple group when no generation is given, as Kafka does.
+     */
+    public void commitTransactionalOffsets(
+            TxnOffsetCommitRequestData r, short version, Consumer<TxnOffsetCommitResponseData> done) {
+        Errors error;
+        if (!isValidGroupId(r.groupId())) {
+            error = Errors.INVALID_GROUP_ID;
+        } else {
+            Target t = target(r.groupId());
+            error = t.error();
+            if (error == Errors.NONE) {
+                Shard shard = t.shard();
+                Group group = live(shard, r.groupId());
+                if (group == null) {
+                    if (r.generationIdOrMemberEpoch() < 0) {
+                        group = new ClassicGroup(r.groupId(), shard.partition, time.milliseconds());
+                        shard.groups.put(r.groupId(), group);
+                    } else {
+                        error = Errors.ILLEGAL_GENERATION;
+                    }
+                }
+                if (group != null) {
+                    error = validateTransactionalCommit(group, r);
+                }
+                if (error == Errors.NONE) {
+                    shard.txnGroups
+                            .computeIfAbsent(r.producerId(), id -> new java.util.HashSet<>())
+                            .add(r.groupId());
+                    offsets.commitTransactional(group, r, version, () -> live(shard, r.groupId()), done);
+                    return;
+                }
+            }
+        }
+        done.accept(txnCommitError(r, version, error));
+    }
+
+    /** A TxnOffsetCommit answer with {@code error} for every partition. */
+    public static TxnOffsetCommitResponseData txnCommitError(
+            TxnOffsetCommitRequestData r, short version, Errors error) {
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData().setThrottleTimeMs(0);
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic topic : r.topics()) {
+            TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic rt =
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic()
+                            .setName(version >= 6 ? "" : topic.name())
+                            .setTopicId(version >= 6 ? topic.topicId() : new UUID(0, 0));
+            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : topic.partitions()) {
+                rt.partitions()
+                        .add(new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex())
+                                .setErrorCode(error.code()));
+            }
+            response.topics().add(rt);
+        }
+        return response;
+    }
+
+    /**
+     * Kafka's member checks for a transactional commit: none when the request names no member
+     * and no generation (v0-2 cannot, and a producer may commit for a group it is not part of);
+     * otherwise the member must exist and its generation (classic) or epoch (consumer protocol,
+     * answered ILLEGAL_GENERATION as Kafka does for transactional commits) match.
+     */
+    private static Errors validateTransactionalCommit(Group group, TxnOffsetCommitRequestData r) {
+        if (group.isDead()) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        String memberId = r.memberId() == null ? "" : r.memberId();
+        int generation = r.generationIdOrMemberEpoch();
+        if (generation < 0 && memberId.isEmpty() && r.groupInstanceId() == null) {
+            return Errors.NONE;
+        }
+        return switch (group) {
+            case ClassicGroup c -> {
+                Errors invalid = c.validateMember(memberId, r.groupInstanceId());
+                if (invalid != Errors.NONE) {
+                    yield invalid;
+                }
+                yield generation != c.generationId ? Errors.ILLEGAL_GENERATION : Errors.NONE;
+            }
+            case ConsumerGroup c -> {
+                ConsumerMember member = c.members.get(memberId);
+                if (member == null) {
+                    yield Errors.UNKNOWN_MEMBER_ID;
+                }
+                yield generation != member.memberEpoch ? Errors.ILLEGAL_GENERATION : Errors.NONE;
+            }
+        };
     }
 
     /** Kafka's checks for a commit to a classic group. */
@@ -754,7 +907,7 @@ public final class GroupCoordinator {
             // An empty classic group (or one with only offsets) turns into a consumer-protocol group.
             classic.unload(c);
             group = new ConsumerGroup(r.groupId(), shard.partition, time.milliseconds());
-            group.offsets.putAll(c.offsets);
+            group.takeOffsetsOf(c);
             shard.groups.put(r.groupId(), group);
         } else {
             group = (ConsumerGroup) existing;
@@ -852,7 +1005,7 @@ public final class GroupCoordinator {
                 if (g.offsets.size() < before) {
                     LOG.info("Expired {} offsets of group {}", before - g.offsets.size(), g.groupId());
                 }
-                boolean empty = g.hasNoMembers() && g.offsets.isEmpty() && g.pendingCommits.isEmpty();
+                boolean empty = g.hasNoMembers() && g.offsets.isEmpty() && !g.hasPendingCommits();
                 boolean idle = !(g instanceof ClassicGroup c)
                         || (c.is(ClassicGroup.State.EMPTY) && c.pendingMembers.isEmpty());
                 if (empty && idle) {

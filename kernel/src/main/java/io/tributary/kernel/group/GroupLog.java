@@ -9,7 +9,6 @@ import java.util.function.Consumer;
  * leads. The broker's implementation appends one batch through the partition append path and
  * answers once the batch is durable and replicated; tests use an in-memory log.
  */
-@FunctionalInterface
 public interface GroupLog {
 
     /**
@@ -20,6 +19,19 @@ public interface GroupLog {
      *     RECORD_LIST_TOO_LARGE, ...); possibly before this method returns
      */
     void append(int partition, List<GroupRecords.Entry> records, Consumer<Errors> done);
+
+    /**
+     * Appends {@code records} as one transactional batch of {@code producerId} (TxnOffsetCommit):
+     * they take effect when the transaction's COMMIT marker follows them in the partition.
+     *
+     * @param done as for {@link #append}
+     */
+    void appendTransactional(
+            int partition,
+            long producerId,
+            short producerEpoch,
+            List<GroupRecords.Entry> records,
+            Consumer<Errors> done);
 
     /** The error a group write failure gives clients (Kafka's mapping for group metadata). */
     static Errors groupError(Errors appendError) {

@@ -8,6 +8,8 @@ import io.tributary.protocol.message.OffsetDeleteRequestData;
 import io.tributary.protocol.message.OffsetDeleteResponseData;
 import io.tributary.protocol.message.OffsetFetchRequestData;
 import io.tributary.protocol.message.OffsetFetchResponseData;
+import io.tributary.protocol.message.TxnOffsetCommitRequestData;
+import io.tributary.protocol.message.TxnOffsetCommitResponseData;
 import io.tributary.spi.metadata.MetadataImage;
 import io.tributary.spi.metadata.TopicImage;
 import io.tributary.spi.plugin.Time;
@@ -132,6 +134,81 @@ final class OffsetManager {
     }
 
     /**
+     * Writes the offsets of a validated TxnOffsetCommit as one transactional batch of the
+     * producer; once durable they are pending in the group until the transaction's marker
+     * reaches the partition (applied on COMMIT, dropped on ABORT). Partitions of unknown topics
+     * get UNKNOWN_TOPIC_OR_PARTITION, too large metadata OFFSET_METADATA_TOO_LARGE.
+     */
+    void commitTransactional(
+            Group group,
+            TxnOffsetCommitRequestData r,
+            short version,
+            Supplier<Group> current,
+            Consumer<TxnOffsetCommitResponseData> done) {
+        MetadataImage img = image.get();
+        long now = time.milliseconds();
+        TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData().setThrottleTimeMs(0);
+        List<TxnPending> pending = new ArrayList<>();
+        List<GroupRecords.Entry> entries = new ArrayList<>();
+        for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic t : r.topics()) {
+            TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic rt =
+                    new TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic()
+                            .setName(version >= 6 ? "" : t.name())
+                            .setTopicId(version >= 6 ? t.topicId() : ZERO);
+            response.topics().add(rt);
+            Optional<TopicImage> topic = version >= 6
+                    ? Optional.ofNullable(t.topicId()).flatMap(img::topic)
+                    : Optional.ofNullable(t.name()).flatMap(img::topic);
+            for (TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition p : t.partitions()) {
+                TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition rp =
+                        new TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex());
+                rt.partitions().add(rp);
+                if (topic.isEmpty()
+                        || p.partitionIndex() < 0
+                        || p.partitionIndex() >= topic.get().partitionCount()) {
+                    rp.setErrorCode((version >= 6 && topic.isEmpty()
+                                    ? Errors.UNKNOWN_TOPIC_ID
+                                    : Errors.UNKNOWN_TOPIC_OR_PARTITION)
+                            .code());
+                    continue;
+                }
+                String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
+                if (metadata.getBytes(StandardCharsets.UTF_8).length > config.offsetMetadataMaxBytes()) {
+                    rp.setErrorCode(Errors.OFFSET_METADATA_TOO_LARGE.code());
+                    continue;
+                }
+                TopicPartitionKey tp = new TopicPartitionKey(topic.get().name(), p.partitionIndex());
+                OffsetAndMetadata o =
+                        new OffsetAndMetadata(p.committedOffset(), p.committedLeaderEpoch(), metadata, now, -1);
+                entries.add(GroupRecords.offset(group.groupId(), tp, o));
+                pending.add(new TxnPending(tp, o, rp));
+            }
+        }
+        if (entries.isEmpty()) {
+            done.accept(response);
+            return;
+        }
+        log.appendTransactional(group.partition(), r.producerId(), r.producerEpoch(), entries, error -> {
+            Errors mapped = GroupLog.offsetError(error);
+            Group live = group.isDead() ? null : current.get();
+            for (TxnPending p : pending) {
+                if (mapped == Errors.NONE && live != null) {
+                    live.addPendingTxnOffset(r.producerId(), p.tp(), p.offset());
+                }
+                p.r().setErrorCode(mapped.code());
+            }
+            done.accept(response);
+        });
+    }
+
+    /** One partition of a transactional commit being written. */
+    private record TxnPending(
+            TopicPartitionKey tp,
+            OffsetAndMetadata offset,
+            TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition r) {}
+
+    /**
      * The committed offsets of a group (null when it does not exist) in the v8+ response shape.
      *
      * @param topics the requested topics, or null for every committed offset
@@ -153,8 +230,10 @@ final class OffsetManager {
             Map<String, Map<Integer, OffsetAndMetadata>> byTopic = new TreeMap<>();
             group.offsets.forEach((tp, o) ->
                     byTopic.computeIfAbsent(tp.topic(), k -> new TreeMap<>()).put(tp.partition(), o));
-            for (TopicPartitionKey tp : group.pendingCommits.keySet()) {
-                if (requireStable) {
+            if (requireStable) {
+                java.util.Set<TopicPartitionKey> unsettled = new java.util.HashSet<>(group.pendingCommits.keySet());
+                group.pendingTxnOffsets.values().forEach(txn -> unsettled.addAll(txn.keySet()));
+                for (TopicPartitionKey tp : unsettled) {
                     byTopic.computeIfAbsent(tp.topic(), k -> new TreeMap<>()).putIfAbsent(tp.partition(), null);
                 }
             }

@@ -76,11 +76,22 @@ public final class OffsetsTopicPartitions implements LeadershipListener, GroupLo
         long next;
         try {
             next = PartitionReader.readChunk(
-                    partition.log(),
-                    from,
-                    end,
-                    LOAD_CHUNK_BYTES,
-                    (offset, key, value) -> coordinator.replay(index, key, value));
+                    partition.log(), from, end, LOAD_CHUNK_BYTES, new PartitionReader.Visitor() {
+                        @Override
+                        public void record(long offset, ByteBuf key, ByteBuf value) {
+                            coordinator.replay(index, key, value);
+                        }
+
+                        @Override
+                        public void transactionalRecord(long producerId, long offset, ByteBuf key, ByteBuf value) {
+                            coordinator.replayTransactional(index, producerId, key, value);
+                        }
+
+                        @Override
+                        public void marker(long producerId, boolean commit) {
+                            coordinator.completeTransaction(index, producerId, commit);
+                        }
+                    });
         } catch (RuntimeException e) {
             LOG.error("Loading groups from {} failed at offset {}; its groups stay unavailable", partition, from, e);
             loading.remove(index);
@@ -123,6 +134,55 @@ public final class OffsetsTopicPartitions implements LeadershipListener, GroupLo
                     p.get(),
                     batch,
                     coordinator.config().offsetCommitTimeoutMs(),
+                    outcome -> done.accept(outcome.error()));
+        } finally {
+            batch.release();
+        }
+    }
+
+    /**
+     * Appends TxnOffsetCommit records as a transactional batch of the producer (no sequence
+     * number: the broker builds it) and opens the producer's transaction in the partition's
+     * producer state, so that the transaction's marker closes it as in any other partition.
+     */
+    @Override
+    public void appendTransactional(
+            int partition,
+            long producerId,
+            short producerEpoch,
+            List<GroupRecords.Entry> records,
+            Consumer<Errors> done) {
+        Optional<Partition> p = partitions.get(TopicNames.CONSUMER_OFFSETS, partition);
+        if (p.isEmpty()) {
+            done.accept(Errors.NOT_LEADER_OR_FOLLOWER);
+            return;
+        }
+        Partition target = p.get();
+        RecordBatchBuilder builder =
+                new RecordBatchBuilder().producer(producerId, producerEpoch, -1).transactional(true);
+        long now = time.milliseconds();
+        for (GroupRecords.Entry e : records) {
+            builder.append(now, e.key(), e.value());
+        }
+        int lastOffsetDelta = records.size() - 1;
+        ByteBuf batch = builder.build();
+        try {
+            appender.append(
+                    target,
+                    batch,
+                    coordinator.config().offsetCommitTimeoutMs(),
+                    result -> {
+                        target.producers()
+                                .update(
+                                        producerId,
+                                        producerEpoch,
+                                        -1,
+                                        lastOffsetDelta,
+                                        result.firstOffset(),
+                                        now,
+                                        true);
+                        target.refreshStableOffset();
+                    },
                     outcome -> done.accept(outcome.error()));
         } finally {
             batch.release();

@@ -5,7 +5,10 @@ import io.tributary.spi.metadata.PartitionImage;
 import io.tributary.spi.replication.LocalReplica;
 import io.tributary.spi.storage.PartitionId;
 import io.tributary.spi.storage.PartitionLog;
+import io.tributary.spi.storage.StorageException;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A partition replica hosted by this broker: its log, high watermark, leader epoch and producer
@@ -16,6 +19,10 @@ import java.util.UUID;
  * network threads and the sync stage can read them.
  */
 public final class Partition implements LocalReplica {
+    private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+    /** How much may be appended between two producer-state snapshots. */
+    static final long SNAPSHOT_INTERVAL_BYTES = 128L << 20;
+
     private final PartitionId id;
     private final TopicPartitionKey key;
     private final PartitionLog log;
@@ -28,6 +35,10 @@ public final class Partition implements LocalReplica {
     private volatile long firstUnstableOffset = Long.MAX_VALUE;
     /** Messages appended since the last sync (flush.messages policy). Handler thread only. */
     private long unflushedMessages;
+    /** Bytes appended since the last producer snapshot. Handler thread only. */
+    private long bytesSinceSnapshot;
+    /** The segment count when the last producer snapshot was written (a roll adds one). Handler thread only. */
+    private int segmentsAtSnapshot;
     /** When the last sync was requested, in nanos (flush.ms policy). Handler thread only. */
     private long lastSyncNanos;
 
@@ -51,6 +62,7 @@ public final class Partition implements LocalReplica {
         this.image = image;
         this.listener = listener;
         this.lastSyncNanos = nowNanos;
+        this.segmentsAtSnapshot = log.segmentCount();
     }
 
     public PartitionId id() {
@@ -140,9 +152,32 @@ public final class Partition implements LocalReplica {
         highWatermark = Math.min(offset, log.logEndOffset());
     }
 
-    /** Counts appended messages for the flush policy. Handler thread only. */
-    public void noteAppended(int messages) {
+    /**
+     * Counts an append for the flush policy, and writes a producer-state snapshot when the log's
+     * segments changed (a roll) or {@link #SNAPSHOT_INTERVAL_BYTES} were appended since the last one,
+     * so that recovery after a crash replays at most that much of the log (a clean shutdown
+     * writes one too). Handler thread only.
+     */
+    public void noteAppended(int messages, int bytes) {
         unflushedMessages += messages;
+        bytesSinceSnapshot += bytes;
+        if (bytesSinceSnapshot >= SNAPSHOT_INTERVAL_BYTES || log.segmentCount() != segmentsAtSnapshot) {
+            snapshotProducers();
+        }
+    }
+
+    /**
+     * Writes the producer state as of the log end offset. Failures are logged: the state is
+     * rebuilt from an older snapshot and the log. Handler thread only.
+     */
+    public void snapshotProducers() {
+        bytesSinceSnapshot = 0;
+        segmentsAtSnapshot = log.segmentCount();
+        try {
+            log.writeProducerSnapshot(log.logEndOffset(), producers.snapshot());
+        } catch (StorageException e) {
+            LOG.warn("Cannot write a producer snapshot of {}", this, e);
+        }
     }
 
     /** True when {@code flush.messages} says the log must sync now. Handler thread only. */

@@ -350,13 +350,7 @@ public final class PartitionManager {
             }
         }
         for (Partition p : all) {
-            try {
-                p.log()
-                        .writeProducerSnapshot(
-                                p.log().logEndOffset(), p.producers().snapshot());
-            } catch (StorageException e) {
-                LOG.warn("Cannot write producer snapshot of {}", p, e);
-            }
+            p.snapshotProducers();
             try {
                 p.log().close();
             } catch (StorageException e) {

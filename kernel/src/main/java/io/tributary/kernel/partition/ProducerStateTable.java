@@ -61,7 +61,6 @@ public final class ProducerStateTable {
     public enum Reason {
         OUT_OF_ORDER_SEQUENCE_NUMBER,
         INVALID_PRODUCER_EPOCH,
-        PRODUCER_FENCED,
         TRANSACTION_COORDINATOR_FENCED,
         INVALID_TXN_STATE
     }
@@ -84,25 +83,23 @@ public final class ProducerStateTable {
     }
 
     /**
-     * Checks a batch of an idempotent or transactional producer.
+     * Checks a batch of an idempotent or transactional producer. An epoch older than the
+     * producer's current one gets INVALID_PRODUCER_EPOCH, transactional or not: Kafka answers
+     * produce requests so since 2.7 (KIP-588), letting a transactional producer abort and carry on
+     * rather than die; fencing a zombie is the coordinator's answer (PRODUCER_FENCED).
      *
      * @param lastOffsetDelta the batch's last offset delta (records - 1)
      */
-    public Check check(long producerId, short epoch, int firstSeq, int lastOffsetDelta, boolean transactional) {
+    public Check check(long producerId, short epoch, int firstSeq, int lastOffsetDelta) {
         Entry e = producers.get(producerId);
         if (e == null) {
             // Unknown producer (new, or its state expired): accept, as Kafka does since KIP-360.
             return ACCEPT;
         }
         if (epoch < e.epoch) {
-            return transactional
-                    ? new Reject(
-                            Reason.PRODUCER_FENCED,
-                            "Producer " + producerId + " with epoch " + epoch + " is fenced by epoch " + e.epoch)
-                    : new Reject(
-                            Reason.INVALID_PRODUCER_EPOCH,
-                            "Producer " + producerId + "'s epoch " + epoch + " is older than the current epoch "
-                                    + e.epoch);
+            return new Reject(
+                    Reason.INVALID_PRODUCER_EPOCH,
+                    "Producer " + producerId + "'s epoch " + epoch + " is older than the current epoch " + e.epoch);
         }
         int lastSeq = incrementSequence(firstSeq, lastOffsetDelta);
         if (epoch > e.epoch) {
@@ -127,11 +124,6 @@ public final class ProducerStateTable {
                             + " (incoming seq. number), " + current + " (current end sequence number)");
         }
         return ACCEPT;
-    }
-
-    /** {@link #check(long, short, int, int, boolean)} for a non-transactional batch. */
-    public Check check(long producerId, short epoch, int firstSeq, int lastOffsetDelta) {
-        return check(producerId, epoch, firstSeq, lastOffsetDelta, false);
     }
 
     /**
@@ -231,6 +223,15 @@ public final class ProducerStateTable {
     public boolean hasOpenTransaction(long producerId) {
         Entry e = producers.get(producerId);
         return e != null && e.txnFirstOffset != NO_TXN;
+    }
+
+    /**
+     * Whether {@code producerId} has a transaction open in this partition that it started with
+     * {@code epoch}: its next batches need no new check with the transaction coordinator.
+     */
+    public boolean hasOpenTransaction(long producerId, short epoch) {
+        Entry e = producers.get(producerId);
+        return e != null && e.txnFirstOffset != NO_TXN && e.epoch == epoch;
     }
 
     /** Drops producers idle for longer than {@code expirationMs}, except those with an open transaction. */

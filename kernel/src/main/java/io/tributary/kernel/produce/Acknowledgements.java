@@ -45,9 +45,12 @@ public final class Acknowledgements implements AutoCloseable {
         this.waitingForReplicas = new Purgatory<>("acks", timer, handlerExecutor);
     }
 
-    /** Counts an append for the partition's flush policy (flush.messages). */
-    public void appended(Partition partition, int records) {
-        partition.noteAppended(records);
+    /**
+     * Counts an append for the partition's flush policy (flush.messages) and its producer-state
+     * snapshots.
+     */
+    public void appended(Partition partition, int records, int bytes) {
+        partition.noteAppended(records, bytes);
         if (partition.needsSync()) {
             toSync.add(partition);
         }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends record batches that the broker builds itself (coordinator records in {@code
- * __consumer_offsets}) to a partition it leads, through the same steps as a produce request with
+ * __consumer_offsets} and {@code __transaction_state}, transaction markers) to a partition it leads, through the same steps as a produce request with
  * {@code acks=all}: append as leader with the partition's leader epoch, the flush policy (a topic
  * with {@code flush.messages=1} is synced first, sharing the ring batch's group commit), the
  * replication manager, and an answer once the high watermark covers the batch.
@@ -61,6 +61,23 @@ public final class InternalAppender {
      * @param done called once on the handler thread with the outcome
      */
     public void append(Partition partition, ByteBuf batch, long timeoutMs, Consumer<Outcome> done) {
+        append(partition, batch, timeoutMs, result -> {}, done);
+    }
+
+    /**
+     * {@link #append(Partition, ByteBuf, long, Consumer)} with a step run right after the batch is
+     * in the log, before anything else can append to the partition or the replicas hear of it: for
+     * state that must move with the log, append by append (the producer state of a transaction
+     * marker or of a transactional batch, the last stable offset).
+     *
+     * @param onAppended called once on the handler thread, only when the batch was appended
+     */
+    public void append(
+            Partition partition,
+            ByteBuf batch,
+            long timeoutMs,
+            Consumer<AppendResult> onAppended,
+            Consumer<Outcome> done) {
         if (!partition.isLeader(nodeId)) {
             done.accept(Outcome.failed(Errors.NOT_LEADER_OR_FOLLOWER));
             return;
@@ -84,7 +101,8 @@ public final class InternalAppender {
             done.accept(Outcome.failed(Errors.KAFKA_STORAGE_ERROR));
             return;
         }
-        acknowledgements.appended(partition, wrapped.recordsCount());
+        onAppended.accept(result);
+        acknowledgements.appended(partition, wrapped.recordsCount(), wrapped.sizeInBytes());
         replication.onLeaderAppend(partition.id(), partition.log().logEndOffset());
         acknowledgements.afterSync(List.of(partition), failed -> {
             if (failed.contains(partition)) {

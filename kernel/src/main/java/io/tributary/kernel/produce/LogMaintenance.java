@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Periodic log work, each pass run on the request handler thread (the partitions' single writer):
  * retention and time-based segment rolls every {@code log.retention.check.interval.ms}, syncs of
- * logs whose {@code flush.ms} has passed, and expiry of idle idempotent producers.
+ * logs whose {@code flush.ms} has passed, and, every {@code producer.id.expiration.check.interval.ms},
+ * expiry of producers idle for {@code producer.id.expiration.ms} (never one with an open
+ * transaction, which holds the last stable offset until its coordinator ends it).
  */
 public final class LogMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(LogMaintenance.class);
-    private static final long PRODUCER_EXPIRATION_CHECK_MS = 600_000;
 
     private final Supplier<BrokerConfig> config;
     private final PartitionManager partitions;
@@ -49,11 +50,9 @@ public final class LogMaintenance {
                 () -> pipeline.execute(this::retention), retention, retention, TimeUnit.MILLISECONDS);
         long flush = Math.min(config.get().getLong(BrokerConfigDef.LOG_FLUSH_SCHEDULER_INTERVAL_MS), 1000);
         timer.scheduleWithFixedDelay(() -> pipeline.execute(this::flushOverdue), flush, flush, TimeUnit.MILLISECONDS);
+        long expiry = config.get().getInt(BrokerConfigDef.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
         timer.scheduleWithFixedDelay(
-                () -> pipeline.execute(this::expireProducers),
-                PRODUCER_EXPIRATION_CHECK_MS,
-                PRODUCER_EXPIRATION_CHECK_MS,
-                TimeUnit.MILLISECONDS);
+                () -> pipeline.execute(this::expireProducers), expiry, expiry, TimeUnit.MILLISECONDS);
     }
 
     /** One retention pass over every local partition. Handler thread only. */
@@ -89,11 +88,15 @@ public final class LogMaintenance {
         }
     }
 
+    /** One expiry pass over every local partition's producers. Handler thread only. */
     private void expireProducers() {
         long now = time.milliseconds();
         long expiration = config.get().getInt(BrokerConfigDef.PRODUCER_ID_EXPIRATION_MS);
         for (Partition p : partitions.all()) {
-            p.producers().expire(now, expiration);
+            int expired = p.producers().expire(now, expiration);
+            if (expired > 0) {
+                LOG.debug("Expired {} idle producers of {}", expired, p);
+            }
         }
     }
 }

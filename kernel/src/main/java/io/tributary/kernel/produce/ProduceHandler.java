@@ -1,6 +1,7 @@
 package io.tributary.kernel.produce;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.tributary.kernel.api.ApiHandler;
 import io.tributary.kernel.api.KernelServices;
 import io.tributary.kernel.api.RequestContext;
@@ -8,7 +9,9 @@ import io.tributary.kernel.config.TopicConfig;
 import io.tributary.kernel.offsets.PartitionLookup;
 import io.tributary.kernel.partition.Partition;
 import io.tributary.kernel.partition.ProducerStateTable;
+import io.tributary.kernel.partition.TopicPartitionKey;
 import io.tributary.kernel.topics.TopicNames;
+import io.tributary.kernel.txn.TxnVerifier;
 import io.tributary.protocol.Errors;
 import io.tributary.protocol.codec.ByteBufRecords;
 import io.tributary.protocol.codec.Message;
@@ -30,8 +33,10 @@ import io.tributary.spi.storage.AppendResult;
 import io.tributary.spi.storage.StorageException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +59,21 @@ public final class ProduceHandler implements ApiHandler {
     private final KernelServices services;
     private final ReplicationManager replication;
     private final Acknowledgements acknowledgements;
+    private final TxnVerifier verifier;
 
-    public ProduceHandler(KernelServices services, ReplicationManager replication, Acknowledgements acknowledgements) {
+    /**
+     * @param verifier asks the transaction coordinator about transactional batches (KIP-890), or
+     *     null to append them unchecked
+     */
+    public ProduceHandler(
+            KernelServices services,
+            ReplicationManager replication,
+            Acknowledgements acknowledgements,
+            TxnVerifier verifier) {
         this.services = services;
         this.replication = replication;
         this.acknowledgements = acknowledgements;
+        this.verifier = verifier;
     }
 
     @Override
@@ -75,6 +90,27 @@ public final class ProduceHandler implements ApiHandler {
     /** One partition of a produce request, as answered. */
     private record Appended(Partition partition, long requiredOffset, ProduceResponseData.PartitionProduceResponse r) {}
 
+    /**
+     * A transactional batch held while the transaction coordinator is asked about its partition:
+     * a copy of its bytes (the request frame is released when {@link #handle} returns).
+     */
+    private record Held(
+            Partition partition,
+            ByteBuf copy,
+            ValidatedBatch validated,
+            ProduceResponseData.PartitionProduceResponse r) {}
+
+    /** The outcome of checking one partition's batch: an error set on the answer, an append, or a batch held. */
+    private sealed interface Step permits Failed, Done, Hold {}
+
+    private record Failed() implements Step {}
+
+    private record Done(Appended appended) implements Step {}
+
+    private record Hold(Held held) implements Step {}
+
+    private static final Failed FAILED = new Failed();
+
     @Override
     public void handle(RequestContext context, Message message) {
         ProduceRequestData request = (ProduceRequestData) message;
@@ -83,6 +119,7 @@ public final class ProduceHandler implements ApiHandler {
         long now = services.time().milliseconds();
         ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
         List<Appended> appended = new ArrayList<>();
+        List<Held> held = new ArrayList<>();
         boolean anyError = false;
         for (ProduceRequestData.TopicProduceData t : request.topicData()) {
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
@@ -116,14 +153,108 @@ public final class ProduceHandler implements ApiHandler {
                     anyError = true;
                     continue;
                 }
-                Appended a = append(partition, p.records(), acks, version, request.transactionalId(), now, r);
-                if (a == null) {
-                    anyError = true;
-                    continue;
+                switch (check(partition, p.records(), acks, version, request.transactionalId(), now, r)) {
+                    case Failed f -> anyError = true;
+                    case Done d -> appended.add(d.appended());
+                    case Hold h -> held.add(h.held());
                 }
-                appended.add(a);
             }
         }
+        if (held.isEmpty()) {
+            finish(context, response, appended, anyError, acks, request.timeoutMs());
+            return;
+        }
+        verifyThenAppend(context, request, response, appended, held, anyError, now);
+    }
+
+    /**
+     * Asks the transaction coordinator about the held partitions (one producer per request: the
+     * request's transactional id), appends those it confirms, then answers.
+     */
+    private void verifyThenAppend(
+            RequestContext context,
+            ProduceRequestData request,
+            ProduceResponseData response,
+            List<Appended> appended,
+            List<Held> held,
+            boolean anyError,
+            long now) {
+        short version = context.apiVersion();
+        // Only these outlive handle(): the request's record bytes go with its frame.
+        String transactionalId = request.transactionalId();
+        short acks = request.acks();
+        int timeoutMs = request.timeoutMs();
+        RecordBatch first = held.getFirst().validated().batch();
+        long producerId = first.producerId();
+        short epoch = first.producerEpoch();
+        Set<TopicPartitionKey> partitions = new LinkedHashSet<>();
+        held.forEach(h -> partitions.add(h.partition().key()));
+        // Produce v12+ comes from a Transactions V2 client: the write adds its partition itself.
+        boolean add = version >= 12;
+        verifier.verify(transactionalId, producerId, epoch, partitions, add, results -> {
+            boolean failed = anyError;
+            for (Held h : held) {
+                try {
+                    Errors error = results.getOrDefault(h.partition().key(), Errors.UNKNOWN_SERVER_ERROR);
+                    RecordBatch b = h.validated().batch();
+                    if (error == Errors.NONE
+                            && (b.producerId() != producerId
+                                    || b.producerEpoch() != epoch
+                                    || !verifier.coordinator()
+                                            .isOngoingWith(
+                                                    transactionalId,
+                                                    producerId,
+                                                    epoch,
+                                                    h.partition().key()))) {
+                        error = Errors.TRANSACTION_ABORTABLE; // ended meanwhile, or another producer's batch
+                    }
+                    if (error != Errors.NONE) {
+                        fail(h.r(), verificationError(error, version), "Transaction verification failed: " + error);
+                        failed = true;
+                        continue;
+                    }
+                    Appended a = append(h.partition(), h.copy(), h.validated(), now, h.r());
+                    if (a == null) {
+                        failed = true;
+                    } else {
+                        appended.add(a);
+                    }
+                } finally {
+                    h.copy().release();
+                }
+            }
+            finish(context, response, appended, failed, acks, timeoutMs);
+        });
+    }
+
+    /**
+     * The error a produce gets when the coordinator refused its partition, as Kafka's brokers
+     * answer each produce version: the coordinator's fencing becomes INVALID_PRODUCER_EPOCH (the
+     * producer then aborts), "not in the transaction" is TRANSACTION_ABORTABLE from v11 and
+     * INVALID_TXN_STATE before, and a coordinator that is busy or elsewhere becomes the retriable
+     * NOT_ENOUGH_REPLICAS that every client version knows.
+     */
+    static Errors verificationError(Errors coordinatorError, short version) {
+        return switch (coordinatorError) {
+            case PRODUCER_FENCED -> Errors.INVALID_PRODUCER_EPOCH;
+            case TRANSACTION_ABORTABLE -> version >= 11 ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE;
+            case CONCURRENT_TRANSACTIONS,
+                    COORDINATOR_LOAD_IN_PROGRESS,
+                    COORDINATOR_NOT_AVAILABLE,
+                    NOT_COORDINATOR,
+                    REQUEST_TIMED_OUT -> Errors.NOT_ENOUGH_REPLICAS;
+            default -> coordinatorError;
+        };
+    }
+
+    /** Answers once appends are synced and replicated as {@code acks} requires. */
+    private void finish(
+            RequestContext context,
+            ProduceResponseData response,
+            List<Appended> appended,
+            boolean anyError,
+            short acks,
+            int timeoutMs) {
         if (acks == 0) {
             if (anyError) {
                 // Kafka closes the connection so a fire-and-forget producer learns about the error.
@@ -151,7 +282,7 @@ public final class ProduceHandler implements ApiHandler {
                     required.merge(a.partition(), a.requiredOffset(), Math::max);
                 }
             }
-            acknowledgements.afterReplication(required, request.timeoutMs(), expired -> {
+            acknowledgements.afterReplication(required, timeoutMs, expired -> {
                 if (expired) {
                     for (Appended a : appended) {
                         if (a.r().errorCode() == Errors.NONE.code()
@@ -166,11 +297,10 @@ public final class ProduceHandler implements ApiHandler {
     }
 
     /**
-     * Validates and appends one partition's batch; fills {@code r}.
-     *
-     * @return the append, or null if the partition failed (its error is set)
+     * Validates one partition's batch and appends it, or holds it while the transaction
+     * coordinator is asked about it; fills {@code r} unless held.
      */
-    private Appended append(
+    private Step check(
             Partition partition,
             Records records,
             short acks,
@@ -181,7 +311,7 @@ public final class ProduceHandler implements ApiHandler {
         TopicConfig config = partition.config();
         if (!(records instanceof ByteBufRecords bytes)) {
             fail(r, Errors.INVALID_RECORD, "Produce request has no records for the partition");
-            return null;
+            return FAILED;
         }
         ByteBuf buf = bytes.buffer();
         if (buf.readableBytes() > config.maxMessageBytes() + RecordBatch.LOG_OVERHEAD) {
@@ -190,7 +320,7 @@ public final class ProduceHandler implements ApiHandler {
                     Errors.MESSAGE_TOO_LARGE,
                     "The batch of " + buf.readableBytes() + " bytes exceeds max.message.bytes "
                             + config.maxMessageBytes());
-            return null;
+            return FAILED;
         }
         if (acks == -1 && partition.image().isr().size() < config.minInsyncReplicas()) {
             fail(
@@ -198,7 +328,7 @@ public final class ProduceHandler implements ApiHandler {
                     Errors.NOT_ENOUGH_REPLICAS,
                     "The in-sync replicas of " + partition + " are fewer than min.insync.replicas "
                             + config.minInsyncReplicas());
-            return null;
+            return FAILED;
         }
         ValidatedBatch validated;
         try {
@@ -214,7 +344,7 @@ public final class ProduceHandler implements ApiHandler {
                                 .setBatchIndex(e.recordIndex())
                                 .setBatchIndexErrorMessage(e.getMessage()));
             }
-            return null;
+            return FAILED;
         }
         RecordBatch batch = validated.batch();
         if (batch.sizeInBytes() > config.maxMessageBytes()) {
@@ -223,14 +353,73 @@ public final class ProduceHandler implements ApiHandler {
                     Errors.MESSAGE_TOO_LARGE,
                     "The batch of " + batch.sizeInBytes() + " bytes exceeds max.message.bytes "
                             + config.maxMessageBytes());
-            return null;
+            return FAILED;
         }
         if (batch.compressionType() == CompressionType.ZSTD && version < 7) {
             fail(r, Errors.UNSUPPORTED_COMPRESSION_TYPE, "zstd needs produce version 7 or later");
-            return null;
+            return FAILED;
         }
-        if (batch.isTransactional() || transactionalId != null) {
-            fail(r, Errors.INVALID_TXN_STATE, "This broker does not support transactions yet");
+        if (batch.isTransactional()) {
+            if (transactionalId == null || transactionalId.isEmpty()) {
+                // Kafka takes these without an authorizer, and the transaction then stays open
+                // forever: no coordinator knows it. Tributary refuses them.
+                fail(r, Errors.INVALID_TXN_STATE, "A transactional batch needs the request's transactional id");
+                return FAILED;
+            }
+            if (!batch.hasProducerId()) {
+                fail(r, Errors.INVALID_RECORD, "A transactional batch needs a producer id");
+                return FAILED;
+            }
+            if (needsVerification(partition, batch, version)) {
+                // Sequence and epoch are checked when the coordinator has answered, right before the append.
+                ByteBuf copy = Unpooled.copiedBuffer(buf.nioBuffer(batch.index(), batch.sizeInBytes()));
+                ValidatedBatch v = new ValidatedBatch(
+                        RecordBatch.wrap(copy, 0),
+                        validated.recordCount(),
+                        validated.maxTimestamp(),
+                        validated.offsetDeltaOfMaxTimestamp(),
+                        validated.uncompressedBytes());
+                return new Hold(new Held(partition, copy, v, r));
+            }
+        }
+        Appended a = append(partition, buf, validated, now, r);
+        return a == null ? FAILED : new Done(a);
+    }
+
+    /**
+     * Whether a transactional batch must be checked with the coordinator first: when its
+     * producer has no transaction open in the partition with this epoch (its first batch there),
+     * and verification is on ({@code transaction.partition.verification.enable}; a Transactions V2
+     * produce always goes to the coordinator, which adds the partition).
+     */
+    private boolean needsVerification(Partition partition, RecordBatch batch, short version) {
+        if (verifier == null) {
+            return false;
+        }
+        if (version < 12 && !services.config().getBoolean("transaction.partition.verification.enable")) {
+            return false;
+        }
+        return !partition.producers().hasOpenTransaction(batch.producerId(), batch.producerEpoch());
+    }
+
+    /**
+     * Checks a validated batch against the producer state (duplicates, sequences, epochs) and
+     * appends it; fills {@code r}.
+     *
+     * @param buf the buffer holding the batch
+     * @return the append (a duplicate answers with the first append's offsets), or null if the
+     *     partition failed (its error is set)
+     */
+    private Appended append(
+            Partition partition,
+            ByteBuf buf,
+            ValidatedBatch validated,
+            long now,
+            ProduceResponseData.PartitionProduceResponse r) {
+        TopicConfig config = partition.config();
+        RecordBatch batch = validated.batch();
+        if (!partition.isLeader(services.nodeId())) {
+            fail(r, Errors.NOT_LEADER_OR_FOLLOWER, null);
             return null;
         }
         ProducerStateTable producers = partition.producers();
@@ -274,9 +463,13 @@ public final class ProduceHandler implements ApiHandler {
                     batch.baseSequence(),
                     batch.lastOffsetDelta(),
                     result.firstOffset(),
-                    result.maxTimestamp());
+                    result.maxTimestamp(),
+                    batch.isTransactional());
+            if (batch.isTransactional()) {
+                partition.refreshStableOffset();
+            }
         }
-        acknowledgements.appended(partition, validated.recordCount());
+        acknowledgements.appended(partition, validated.recordCount(), batch.sizeInBytes());
         replication.onLeaderAppend(partition.id(), partition.log().logEndOffset());
         r.setErrorCode(Errors.NONE.code())
                 .setBaseOffset(result.firstOffset())

@@ -12,9 +12,10 @@ import io.tributary.protocol.message.DescribeProducersRequestData;
 import io.tributary.protocol.message.DescribeProducersResponseData;
 
 /**
- * DescribeProducers: the idempotent producers a leader partition knows, read from its
- * producer-state table on the handler thread (which owns it). Transactions do not exist yet, so
- * the coordinator epoch and transaction start offset are -1.
+ * DescribeProducers: the idempotent and transactional producers a leader partition knows, read
+ * from its producer-state table on the handler thread (which owns it): epoch, last sequence and
+ * timestamp, the coordinator epoch of the last marker and the first offset of an open
+ * transaction (-1 when none), which {@code kafka-transactions find-hanging} uses.
  */
 public final class DescribeProducersHandler implements ApiHandler {
     private final PartitionManager partitions;

@@ -140,11 +140,22 @@ final class GroupTestKit {
         coordinator = newCoordinator();
         for (int p = 0; p < OFFSETS_PARTITIONS; p++) {
             coordinator.beginLoad(p);
-            for (GroupRecords.Entry e : log.entries(p)) {
-                coordinator.replay(
-                        p,
-                        Unpooled.wrappedBuffer(e.key()),
-                        e.value() == null ? null : Unpooled.wrappedBuffer(e.value()));
+            for (MemoryLog.Event event : log.events(p)) {
+                switch (event) {
+                    case MemoryLog.Plain(GroupRecords.Entry e) ->
+                        coordinator.replay(
+                                p,
+                                Unpooled.wrappedBuffer(e.key()),
+                                e.value() == null ? null : Unpooled.wrappedBuffer(e.value()));
+                    case MemoryLog.Transactional(long producerId, GroupRecords.Entry e) ->
+                        coordinator.replayTransactional(
+                                p,
+                                producerId,
+                                Unpooled.wrappedBuffer(e.key()),
+                                e.value() == null ? null : Unpooled.wrappedBuffer(e.value()));
+                    case MemoryLog.Marker(long producerId, boolean commit) ->
+                        coordinator.completeTransaction(p, producerId, commit);
+                }
             }
             coordinator.completeLoad(p);
         }
@@ -216,7 +227,17 @@ final class GroupTestKit {
 
     /** {@code __consumer_offsets} in memory: writes succeed at once unless told otherwise. */
     static final class MemoryLog implements GroupLog {
+        /** What a partition holds, in log order. */
+        sealed interface Event permits Plain, Transactional, Marker {}
+
+        record Plain(GroupRecords.Entry entry) implements Event {}
+
+        record Transactional(long producerId, GroupRecords.Entry entry) implements Event {}
+
+        record Marker(long producerId, boolean commit) implements Event {}
+
         private final Map<Integer, List<GroupRecords.Entry>> partitions = new HashMap<>();
+        private final Map<Integer, List<Event>> events = new HashMap<>();
         private final Deque<Errors> failures = new ArrayDeque<>();
         private final List<Runnable> held = new ArrayList<>();
         private boolean hold;
@@ -231,11 +252,40 @@ final class GroupTestKit {
                 return;
             }
             partitions.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(records);
+            records.forEach(e ->
+                    events.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Plain(e)));
             if (hold) {
                 held.add(() -> done.accept(Errors.NONE));
             } else {
                 done.accept(Errors.NONE);
             }
+        }
+
+        @Override
+        public void appendTransactional(
+                int partition,
+                long producerId,
+                short producerEpoch,
+                List<GroupRecords.Entry> records,
+                Consumer<Errors> done) {
+            appends++;
+            Errors failure = failures.poll();
+            if (failure != null) {
+                done.accept(failure);
+                return;
+            }
+            records.forEach(e ->
+                    events.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Transactional(producerId, e)));
+            done.accept(Errors.NONE);
+        }
+
+        /** A transaction marker written into {@code partition} (by the transaction coordinator). */
+        void marker(int partition, long producerId, boolean commit) {
+            events.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Marker(producerId, commit));
+        }
+
+        List<Event> events(int partition) {
+            return events.getOrDefault(partition, List.of());
         }
 
         List<GroupRecords.Entry> entries(int partition) {

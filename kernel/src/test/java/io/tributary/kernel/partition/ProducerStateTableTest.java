@@ -102,4 +102,41 @@ class ProducerStateTableTest {
         table.truncateTo(110);
         assertInstanceOf(ProducerStateTable.Accept.class, table.check(7, (short) 0, 10, 9));
     }
+
+    @Test
+    void shouldHoldTheLastStableOffsetAtAnOpenTransactionUntilItsMarker() {
+        table.update(7, (short) 2, 0, 4, 100, 1, true);
+        table.update(7, (short) 2, 5, 4, 105, 1, true);
+        table.update(8, (short) 0, 0, 0, 110, 1, true);
+        assertEquals(java.util.Optional.of(100L), table.firstUnstableOffset());
+        assertEquals(true, table.hasOpenTransaction(7, (short) 2));
+        assertEquals(false, table.hasOpenTransaction(7, (short) 3), "a new epoch's writes need a new check");
+
+        ProducerStateTable restored = new ProducerStateTable();
+        restored.restore(table.snapshot());
+        assertEquals(
+                java.util.Optional.of(100L), restored.firstUnstableOffset(), "open transactions survive a snapshot");
+
+        assertEquals(
+                java.util.Optional.of(new ProducerStateTable.CompletedTxn(7, 100, 111, true)),
+                table.completeTxn(7, (short) 3, 5, 111, 2, false));
+        assertEquals(java.util.Optional.of(110L), table.firstUnstableOffset());
+        assertEquals(
+                ProducerStateTable.Reason.INVALID_PRODUCER_EPOCH,
+                ((ProducerStateTable.Reject) table.check(7, (short) 2, 10, 0)).reason(),
+                "the marker's bumped epoch fences late writes of the aborted transaction");
+        assertEquals(
+                ProducerStateTable.Reason.TRANSACTION_COORDINATOR_FENCED,
+                table.checkMarker(7, (short) 3, 4).orElseThrow().reason());
+        table.completeTxn(8, (short) 0, 5, 112, 2, true);
+        assertEquals(java.util.Optional.empty(), table.firstUnstableOffset());
+    }
+
+    @Test
+    void shouldNeverExpireAProducerWithAnOpenTransaction() {
+        table.update(7, (short) 0, 0, 0, 100, 1, true);
+        table.update(8, (short) 0, 0, 0, 101, 1);
+        assertEquals(1, table.expire(1_000_000, 1000));
+        assertEquals(true, table.hasOpenTransaction(7));
+    }
 }

@@ -354,14 +354,16 @@ class ClusterAdminTest {
     }
 
     @Test
-    void shouldDescribeFeaturesAsKafka44WithoutUnbuiltOnes() throws Exception {
+    void shouldDescribeFeaturesAsKafka44WithTransactionsV2AndWithoutUnbuiltOnes() throws Exception {
         FeatureMetadata features = admin.describeFeatures().featureMetadata().get();
         FinalizedVersionRange metadata = features.finalizedFeatures().get("metadata.version");
         assertEquals(33, metadata.maxVersionLevel());
         assertEquals(7, features.supportedFeatures().get("metadata.version").minVersion());
         assertEquals(33, features.supportedFeatures().get("metadata.version").maxVersion());
         assertTrue(features.finalizedFeaturesEpoch().isPresent());
-        assertFalse(features.finalizedFeatures().containsKey("transaction.version"));
+        assertEquals(2, features.finalizedFeatures().get("transaction.version").maxVersionLevel());
+        assertEquals(0, features.supportedFeatures().get("transaction.version").minVersion());
+        assertEquals(2, features.supportedFeatures().get("transaction.version").maxVersion());
         assertFalse(features.finalizedFeatures().containsKey("group.version"));
 
         admin.updateFeatures(
@@ -374,7 +376,7 @@ class ClusterAdminTest {
                 () -> admin.updateFeatures(
                                 Map.of(
                                         "transaction.version",
-                                        new FeatureUpdate((short) 2, FeatureUpdate.UpgradeType.UPGRADE)),
+                                        new FeatureUpdate((short) 3, FeatureUpdate.UpgradeType.UPGRADE)),
                                 new UpdateFeaturesOptions())
                         .all()
                         .get());

@@ -532,12 +532,18 @@ class KafkaCliToolsTest {
     @Test
     void shouldDescribeFeaturesWithKafkaFeatures() {
         Result r = ok(KafkaTools.FEATURES, null, "--bootstrap-server", bootstrap, "describe");
-        assertEquals(1, lines(r.stdout()).size(), r.toString());
+        assertEquals(2, lines(r.stdout()).size(), r.toString());
         assertTrue(
                 Pattern.matches(
                         "Feature: metadata.version\\s+SupportedMinVersion: 3.3-IV3\\s+SupportedMaxVersion: 4.4-IV2\\s+"
                                 + "FinalizedVersionLevel: 4.4-IV2\\s+Epoch: \\d+\\s*",
                         lines(r.stdout()).getFirst()),
+                r.toString());
+        assertTrue(
+                Pattern.matches(
+                        "Feature: transaction.version\\s+SupportedMinVersion: 0\\s+SupportedMaxVersion: 2\\s+"
+                                + "FinalizedVersionLevel: 2\\s+Epoch: \\d+\\s*",
+                        lines(r.stdout()).get(1)),
                 r.toString());
     }
 }

@@ -226,7 +226,7 @@ class GroupBadInputTest {
     }
 
     @Test
-    void shouldLocateGroupsInBatchesAndHaveNoTransactionCoordinatorYet() throws Exception {
+    void shouldLocateGroupsAndTransactionalIdsInBatches() throws Exception {
         try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
             FindCoordinatorResponse batch =
                     (FindCoordinatorResponse) c.call(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
@@ -245,14 +245,22 @@ class GroupBadInputTest {
                             .build((short) 3));
             assertEquals(Errors.NONE, single.error());
             assertEquals(broker.port(), single.data().port());
-            FindCoordinatorResponse txn =
-                    (FindCoordinatorResponse) c.call(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
-                                    .setKeyType((byte) 1)
-                                    .setCoordinatorKeys(List.of("my-transactional-id")))
-                            .build((short) 4));
-            assertEquals(
-                    Errors.COORDINATOR_NOT_AVAILABLE.code(),
-                    txn.data().coordinators().getFirst().errorCode());
+            // Transactional ids (key type 1) have their coordinator too, in __transaction_state
+            // (created by the first lookup; clients retry COORDINATOR_NOT_AVAILABLE meanwhile).
+            FindCoordinatorResponse[] txn = new FindCoordinatorResponse[1];
+            Await.until("the transaction coordinator", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    txn[0] = (FindCoordinatorResponse)
+                            c.call(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                                            .setKeyType((byte) 1)
+                                            .setCoordinatorKeys(List.of("my-transactional-id")))
+                                    .build((short) 4));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return txn[0].data().coordinators().getFirst().errorCode() == Errors.NONE.code();
+            });
+            assertEquals(broker.port(), txn[0].data().coordinators().getFirst().port());
         }
     }
 

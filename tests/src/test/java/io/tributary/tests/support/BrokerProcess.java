@@ -92,6 +92,11 @@ public final class BrokerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The broker's {@code log.dirs}. */
+    public Path dataDir() {
+        return Path.of(config.get("log.dirs"));
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -28,6 +28,7 @@ public final class KafkaTools {
     public static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
     public static final String DELETE_RECORDS = "org.apache.kafka.tools.DeleteRecordsCommand";
     public static final String FEATURES = "org.apache.kafka.tools.FeatureCommand";
+    public static final String TRANSACTIONS = "org.apache.kafka.tools.TransactionsCommand";
 
     /** What a tool printed and how it exited. */
     public record Result(int exitCode, String stdout, String stderr) {
