@@ -4,6 +4,7 @@ import io.tributary.kernel.api.ApiDispatcher;
 import io.tributary.kernel.api.ApiHandler;
 import io.tributary.kernel.api.ApiVersionsHandler;
 import io.tributary.kernel.api.KernelServices;
+import io.tributary.kernel.cleaner.LogCleaner;
 import io.tributary.kernel.config.BrokerConfig;
 import io.tributary.kernel.config.BrokerConfigDef;
 import io.tributary.kernel.config.Listener;
@@ -204,6 +205,9 @@ public final class Broker implements AutoCloseable {
 
         LogMaintenance maintenance = new LogMaintenance(config, partitions, pipeline, sync, time);
         maintenance.schedule(timer);
+        LogCleaner cleaner = new LogCleaner(config, partitions, pipeline, time);
+        cleaner.start();
+        closeables.add(cleaner);
 
         NetworkServer network = new NetworkServer(
                 new NetworkServer.Settings(

@@ -134,6 +134,24 @@ public final class BrokerConfigDef {
             .define("log.cleaner.threads", INT, 1, atLeast(0), "Compaction threads.")
             .define("log.cleaner.backoff.ms", LONG, 15000L, atLeast(0), "Pause between compaction checks.")
             .define(
+                    "log.cleaner.dedupe.buffer.size",
+                    LONG,
+                    134217728L,
+                    atLeast(1024),
+                    "Memory for the key maps of all cleaner threads together.")
+            .define(
+                    "log.cleaner.io.max.bytes.per.second",
+                    DOUBLE,
+                    Double.MAX_VALUE,
+                    "Read and write rate of all cleaner threads together.")
+            .define("log.cleaner.io.buffer.size", INT, 524288, atLeast(0), "Accepted for compatibility.")
+            .define(
+                    "log.cleaner.io.buffer.load.factor",
+                    DOUBLE,
+                    0.9,
+                    between(0, 1),
+                    "Accepted for compatibility (the key map's load factor is 0.9).")
+            .define(
                     "log.cleaner.delete.retention.ms",
                     LONG,
                     86400000L,

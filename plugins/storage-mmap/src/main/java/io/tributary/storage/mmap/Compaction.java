@@ -12,6 +12,7 @@ import io.tributary.spi.storage.RecordCursor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,7 +110,8 @@ final class Compaction {
                     sizeBefore,
                     sizeAfter,
                     recordsRemoved);
-        } catch (InterruptedIOException e) {
+        } catch (InterruptedIOException | ClosedByInterruptException e) {
+            // The cleaner is stopping: the pass gives up (its channels were its own).
             Thread.currentThread().interrupt();
             return CompactionResult.aborted(view.firstDirty());
         } catch (IOException e) {
