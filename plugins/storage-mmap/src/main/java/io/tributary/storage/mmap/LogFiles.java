@@ -41,6 +41,8 @@ final class LogFiles {
     static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-checkpoint";
     static final String CLEANER_CHECKPOINT = "cleaner-offset-checkpoint";
+    /** Written only with {@code storage.mmap.test.record.synced.lengths} (power-loss tests). */
+    static final String SYNCED_LENGTHS = "synced-lengths";
     /** In each log dir: present only between a clean close and the next open. */
     static final String CLEAN_SHUTDOWN = ".tributary-clean-shutdown";
     /** Suffix of a deleted partition's directory. */

@@ -85,6 +85,8 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
      * run when a swap holds it).
      */
     private final ReentrantLock structureLock = new ReentrantLock();
+    /** Syncs so far (only counted with {@code test.record.synced.lengths}). Guarded by syncLock. */
+    private long syncs;
     /** One compaction pass at a time. */
     private final ReentrantLock compactionLock = new ReentrantLock();
     /** Below this offset the log is compacted (the cleaner checkpoint). Guarded by structureLock for writes. */
@@ -826,9 +828,41 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                 recoveryPoint = newPoint;
                 Checkpoints.writeOffset(dir.resolve(LogFiles.RECOVERY_POINT_CHECKPOINT), newPoint, false);
             }
+            recordSyncedLengths();
         } finally {
             syncLock.unlock();
         }
+    }
+
+    /**
+     * With {@code storage.mmap.test.record.synced.lengths} (power-loss tests only): writes, durably,
+     * how many bytes of each segment file are known durable, and how many syncs ran, to {@code
+     * synced-lengths}: a test cuts the files back to these lengths after a {@code kill -9} to lose
+     * what only the page cache held. Holds syncLock.
+     */
+    private void recordSyncedLengths() throws IOException {
+        if (!engine.settings().recordSyncedLengths()) {
+            return;
+        }
+        syncs++;
+        StringBuilder sb = new StringBuilder();
+        sb.append(Checkpoints.VERSION)
+                .append('\n')
+                .append("syncs ")
+                .append(syncs)
+                .append('\n');
+        for (Segment s : segments.values()) {
+            if (!s.isRemoved()) {
+                sb.append(s.file(LogFiles.LOG).getFileName())
+                        .append(' ')
+                        .append(s.syncedSize)
+                        .append('\n');
+            }
+        }
+        LogFiles.writeAtomically(
+                dir.resolve(LogFiles.SYNCED_LENGTHS),
+                sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                true);
     }
 
     /**
@@ -886,6 +920,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             if (target > recoveryPoint) {
                 recoveryPoint = target;
             }
+            recordSyncedLengths();
         } catch (IOException e) {
             throw failure("sync", e);
         } finally {
