@@ -955,6 +955,10 @@ final class Segment {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment m = f.channel.map(FileChannel.MapMode.READ_WRITE, start, windowLength, arena);
+                PagePopulator populator = owner.populator();
+                if (populator != null) {
+                    populator.noReadAhead(m);
+                }
                 return new Mapping(arena, m, start, true, owner.resources().liveMappings());
             } catch (IOException | RuntimeException e) {
                 arena.close();
@@ -985,10 +989,20 @@ final class Segment {
         try {
             long reserved = logReserved;
             if (end > reserved) {
-                // With preparers the writer takes only a step (they bring the next chunk);
-                // without, a whole chunk, so that reserving is amortized over many appends.
-                long ahead = owner.preparesAhead() ? Math.min(chunk(reserved), PREPARE_STEP) : chunk(reserved);
-                long target = Math.min(Math.max(end, reserved + ahead), Math.max(end, config.segmentBytes()));
+                // With preparers the writer takes only a step (they bring the next chunk), and
+                // for a fresh segment only the pages it writes (10,000 new partitions' first
+                // appends must each cost a page, not a chunk); without preparers, a whole chunk,
+                // so that reserving is amortized over many appends.
+                long ahead;
+                if (!owner.preparesAhead()) {
+                    ahead = chunk(reserved);
+                } else if (reserved == 0) {
+                    ahead = 0;
+                } else {
+                    ahead = Math.min(chunk(reserved), PREPARE_STEP);
+                }
+                long pageEnd = (end + PAGE - 1) & ~(PAGE - 1);
+                long target = Math.min(Math.max(pageEnd, reserved + ahead), Math.max(end, config.segmentBytes()));
                 reserveLocked(reserved, target, window);
             }
         } finally {
@@ -1013,15 +1027,19 @@ final class Segment {
     }
 
     /**
-     * Asks the preparer to reserve the next chunk when the writer, now at {@code end}, has less
-     * than a chunk of reserved space left (a chunk doubles with what was reserved, so a partition
+     * Asks the preparer to reserve the next chunk when the writer, now at {@code end} (past its
+     * first chunk), has less than a chunk of reserved space left (a chunk doubles with what was reserved, so a partition
      * keeps one to two chunks ahead of its writer: 64 KiB to 8 MiB by default). A busy partition
      * thus finds its space reserved and its pages faulted in ahead of it; a quiet one barely
      * reserves more than it would chunk by chunk.
      */
     private void requestPreparation(long end) {
         long reserved = logReserved;
-        if (reserved - end < chunk(reserved)
+        // Only once the segment has taken a chunk's worth: 10,000 partitions receiving their
+        // first records would otherwise each keep a preparer busy (and contend with the
+        // writer for the process's memory map) for no gain.
+        if (end >= owner.settings().reserveMinChunkBytes()
+                && reserved - end < chunk(reserved)
                 && end < activeLimit()
                 && owner.preparesAhead()
                 && prepareQueued.compareAndSet(false, true)) {
