@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * Produce: validates each partition's batch (Kafka's checks and error codes), deduplicates
  * idempotent retries, appends, and answers according to {@code acks}: 0 gets no response, 1
  * once stored, all once the high watermark covers the append. A topic with {@code
- * flush.messages=1} is synced before any answer; the syncs of a whole ring batch share one
- * device flush per log (group commit).
+ * flush.messages=1} is synced before any answer; with {@code flush.messages=N} the request whose
+ * append brings the messages since the last sync to N is answered after a sync (Kafka flushes
+ * inside that append); the syncs of a whole ring batch share one device flush per log (group
+ * commit). A retried idempotent batch whose first sync is still under way waits for a sync too.
  *
  * <p>Runs on the request handler thread, the single writer of every partition.
  */
@@ -128,7 +130,9 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
                     continue;
                 }
                 appended.add(a);
-                if (partition.config().log().syncEveryAppend()) {
+                // flush.messages=1 syncs before every answer; a larger value syncs (before
+                // answering, as Kafka flushes inside the append) when this append reached it.
+                if (partition.config().log().syncEveryAppend() || toSync.contains(partition)) {
                     syncBeforeAck = true;
                 }
             }
@@ -223,6 +227,10 @@ public final class ProduceHandler implements ApiHandler, AutoCloseable {
             switch (producers.check(
                     batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastOffsetDelta())) {
                 case ProducerStateTable.Duplicate d -> {
+                    if (config.log().syncEveryAppend() && partition.log().recoveryPoint() <= d.lastOffset()) {
+                        // a retry of a batch whose sync is still under way: answer after a sync
+                        toSync.add(partition);
+                    }
                     r.setErrorCode(Errors.NONE.code())
                             .setBaseOffset(d.firstOffset())
                             .setLogStartOffset(partition.log().logStartOffset());
