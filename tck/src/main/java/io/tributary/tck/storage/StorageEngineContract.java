@@ -1932,6 +1932,43 @@ public abstract class StorageEngineContract {
         assertTrue(readAll(log).stream().noneMatch(b -> b.producerId() == pid), "an inactive producer's batch goes");
     }
 
+    @Test
+    void shouldKeepAnActiveProducersLastMarkerEmptyAfterItsHorizonAndDropItOnceInactive() {
+        PartitionLog log = open("compact-producer-marker", COMPACTED);
+        long pid = 66;
+        long now = time.milliseconds();
+        log.appendAsLeader(
+                batch().producer(pid, (short) 3, 0)
+                        .transactional()
+                        .record("k", "txn", now)
+                        .build(),
+                0);
+        long marker = log.appendAsLeader(BatchBuilder.marker(pid, (short) 3, true, now), 0)
+                .firstOffset();
+        appendKeyed(log, "k", "plain");
+        rollActiveSegment(log);
+        appendKeyed(log, "t1", "tail");
+        CompactionRequest active = compaction().withActiveProducers(Map.of(pid, marker));
+
+        compactFully(log, active);
+        appendKeyed(log, "d", "dirty");
+        rollActiveSegment(log);
+        compactFully(log, compaction().withActiveProducers(Map.of(pid, marker)));
+        assertTrue(markerBatch(log, marker).orElseThrow().deleteHorizonMs() > 0, "stamped once its data is gone");
+
+        time.advance(DELETE_RETENTION_MS + 1);
+        compactFully(log, compaction().withActiveProducers(Map.of(pid, marker)));
+        StoredBatch emptied = markerBatch(log, marker).orElseThrow();
+        assertEquals(0, emptied.recordCount(), "past its horizon, kept empty: it holds the producer's epoch");
+        assertTrue(emptied.crcValid());
+
+        appendKeyed(log, "e", "dirty-again");
+        rollActiveSegment(log);
+        compactFully(log);
+        assertTrue(markerBatch(log, marker).isEmpty(), "an inactive producer's empty marker goes");
+        assertEquals(List.of("plain", "tail", "dirty", "dirty-again"), values(nonControl(log)));
+    }
+
     /** Stops a compaction at its n-th I/O report until released. */
     protected static final class PausingThrottle implements IoThrottle {
         private final int pauseAt;

@@ -368,7 +368,8 @@ final class Compaction {
                 out.append(b, start, size);
                 return false;
             }
-            if (horizon >= 0 && horizon <= now) {
+            if (count == 0 || (horizon >= 0 && horizon <= now)) {
+                // an emptied marker has nothing left to delay (Kafka drops empty batches)
                 return drop(b, start, count, producersLast, out);
             }
             if (horizon >= 0) {

@@ -989,18 +989,12 @@ final class Segment {
         try {
             long reserved = logReserved;
             if (end > reserved) {
-                // With preparers the writer takes only a step (they bring the next chunk), and
-                // for a fresh segment only the pages it writes (10,000 new partitions' first
-                // appends must each cost a page, not a chunk); without preparers, a whole chunk,
-                // so that reserving is amortized over many appends.
-                long ahead;
-                if (!owner.preparesAhead()) {
-                    ahead = chunk(reserved);
-                } else if (reserved == 0) {
-                    ahead = 0;
-                } else {
-                    ahead = Math.min(chunk(reserved), PREPARE_STEP);
-                }
+                // A fresh segment reserves only the pages it writes (10,000 new partitions' first
+                // appends must each cost a page, not a chunk). Otherwise the writer is here
+                // because it got ahead of the preparer (or there is none): it takes a whole
+                // chunk, so that reserving stays amortized over many appends rather than
+                // handed back and forth with the preparer step by step.
+                long ahead = reserved == 0 ? 0 : chunk(reserved);
                 long pageEnd = (end + PAGE - 1) & ~(PAGE - 1);
                 long target = Math.min(Math.max(pageEnd, reserved + ahead), Math.max(end, config.segmentBytes()));
                 reserveLocked(reserved, target, window);
