@@ -981,8 +981,9 @@ final class Segment {
     }
 
     /**
-     * Reserves the log file up to at least {@code end} (a chunk more when that is more), through
-     * {@code window} when it covers the range so its pages are faulted in too. The writer's way.
+     * Reserves the log file up to at least {@code end}: the pages up to it for a fresh segment,
+     * else a chunk more. Through {@code window} when it covers the range, so its pages are faulted
+     * in too. The writer's way.
      */
     private void reserveLog(long end, LogConfig config, Mapping window) throws IOException {
         reserveLock.lock();
@@ -1009,23 +1010,21 @@ final class Segment {
         if (!active) {
             throw new IOException("The " + this + " is no longer active");
         }
-        {
-            MemorySegment mapped = null;
-            if (window != null && window.covers(reserved, target - reserved)) {
-                long from = (reserved - window.fileOffset) & ~(PAGE - 1);
-                mapped = window.segment.asSlice(from, target - window.fileOffset - from);
-            }
-            owner.reserver().reserve(file(LogFiles.LOG), reserved, target - reserved, mapped, owner.populator());
-            logReserved = target;
+        MemorySegment mapped = null;
+        if (window != null && window.covers(reserved, target - reserved)) {
+            long from = (reserved - window.fileOffset) & ~(PAGE - 1);
+            mapped = window.segment.asSlice(from, target - window.fileOffset - from);
         }
+        owner.reserver().reserve(file(LogFiles.LOG), reserved, target - reserved, mapped, owner.populator());
+        logReserved = target;
     }
 
     /**
      * Asks the preparer to reserve the next chunk when the writer, now at {@code end} (past its
-     * first chunk), has less than a chunk of reserved space left (a chunk doubles with what was reserved, so a partition
-     * keeps one to two chunks ahead of its writer: 64 KiB to 8 MiB by default). A busy partition
-     * thus finds its space reserved and its pages faulted in ahead of it; a quiet one barely
-     * reserves more than it would chunk by chunk.
+     * first chunk), has less than a chunk of reserved space left. A chunk doubles with what was
+     * reserved, so a partition keeps one to two chunks ahead of its writer: 64 KiB to 8 MiB by
+     * default. A busy partition thus finds its space reserved and its pages faulted in ahead of
+     * it; a quiet one barely reserves more than it would chunk by chunk.
      */
     private void requestPreparation(long end) {
         long reserved = logReserved;
