@@ -20,9 +20,11 @@ import io.tributary.spi.plugin.PluginSettings;
  *     segment; each next one doubles up to the maximum, so disk use tracks data
  * @param reserveMaxChunkBytes {@code reserve.chunk.max.bytes}: the largest disk reservation
  * @param fallocate {@code fallocate}: reserve disk space with {@code posix_fallocate} (through
- *     FFM) when the platform has it, instead of writing zeros (the default). Measured on ext4, the
- *     first write through a mapping into a fallocated (unwritten) page costs milliseconds, into a
- *     zero-filled page microseconds; both reserve real blocks, so a full disk fails the append
+ *     FFM) when the platform has it, instead of the default: faulting the pages in through the
+ *     mapping ({@code madvise(MADV_POPULATE_WRITE)}) with native access, else writing zeros.
+ *     Measured on ext4, the first write through a mapping into a fallocated (unwritten) page
+ *     costs milliseconds, into a populated or zero-filled page microseconds; all of them reserve
+ *     real blocks, so a full disk fails the reservation (and the append), never the copy
  * @param backgroundThreads {@code background.threads}: threads that flush rolled segments and
  *     delete files
  * @param prepareThreads {@code prepare.threads}: threads that reserve disk space ahead of busy
