@@ -6,6 +6,7 @@ import io.tributary.kernel.api.ApiHandler;
 import io.tributary.kernel.api.ApiVersionsHandler;
 import io.tributary.kernel.api.ErrorMapping;
 import io.tributary.kernel.api.KernelServices;
+import io.tributary.kernel.cleaner.LogCleaner;
 import io.tributary.kernel.cluster.DescribeClusterHandler;
 import io.tributary.kernel.cluster.DescribeLogDirsHandler;
 import io.tributary.kernel.cluster.ElectLeadersHandler;
@@ -276,6 +277,9 @@ public final class Broker implements AutoCloseable {
 
         LogMaintenance maintenance = new LogMaintenance(dynamicConfig::current, partitions, pipeline, sync, time);
         maintenance.schedule(timer);
+        LogCleaner cleaner = new LogCleaner(config, partitions, pipeline, time);
+        cleaner.start();
+        closeables.add(cleaner);
 
         NetworkServer network = new NetworkServer(
                 new NetworkServer.Settings(

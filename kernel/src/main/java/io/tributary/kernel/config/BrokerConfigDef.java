@@ -140,19 +140,20 @@ public final class BrokerConfigDef {
                     "log.cleaner.dedupe.buffer.size",
                     LONG,
                     134217728L,
-                    "Memory for de-duplication across all cleaner threads.")
-            .define(
-                    "log.cleaner.io.buffer.size",
-                    INT,
-                    524288,
-                    atLeast(0),
-                    "I/O buffer memory across all cleaner threads.")
-            .define("log.cleaner.io.buffer.load.factor", DOUBLE, 0.9, "Load factor of the de-duplication buffer.")
+                    atLeast(1024),
+                    "Memory for the key maps of all cleaner threads together.")
             .define(
                     "log.cleaner.io.max.bytes.per.second",
                     DOUBLE,
                     Double.MAX_VALUE,
-                    "Cleaner I/O throttle, reads and writes together.")
+                    "Read and write rate of all cleaner threads together.")
+            .define("log.cleaner.io.buffer.size", INT, 524288, atLeast(0), "Accepted for compatibility.")
+            .define(
+                    "log.cleaner.io.buffer.load.factor",
+                    DOUBLE,
+                    0.9,
+                    between(0, 1),
+                    "Accepted for compatibility (the key map's load factor is 0.9).")
             .define(
                     "num.recovery.threads.per.data.dir",
                     INT,

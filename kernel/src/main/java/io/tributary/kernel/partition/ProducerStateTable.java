@@ -280,6 +280,21 @@ public final class ProducerStateTable {
             int coordinatorEpoch,
             long currentTxnStartOffset) {}
 
+    /**
+     * Each producer's last stored batch: its last offset. Compaction keeps that batch (emptied if
+     * need be) so the producer's sequence number and epoch survive a restart.
+     */
+    public Map<Long, Long> lastBatchOffsets() {
+        Map<Long, Long> out = new HashMap<>();
+        for (Map.Entry<Long, Entry> me : producers.entrySet()) {
+            BatchMeta last = me.getValue().batches.peekLast();
+            if (last != null) {
+                out.put(me.getKey(), last.lastOffset());
+            }
+        }
+        return out;
+    }
+
     /** Every producer's state, by producer id, for DescribeProducers. */
     public java.util.List<ProducerView> view() {
         java.util.List<ProducerView> out = new java.util.ArrayList<>(producers.size());

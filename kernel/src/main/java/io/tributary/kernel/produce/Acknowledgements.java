@@ -57,14 +57,24 @@ public final class Acknowledgements implements AutoCloseable {
     }
 
     /**
-     * Runs {@code then} once every log among {@code partitions} that syncs before acknowledging
-     * is durable: at the end of the current ring batch, after its group-committed sync. With no
-     * such log it runs right away. {@code then} receives the partitions whose sync failed.
+     * Asks for a sync of the partition at the end of this ring batch without a new append (a
+     * retried batch whose first sync is still under way).
+     */
+    public void requestSync(Partition partition) {
+        toSync.add(partition);
+    }
+
+    /**
+     * Runs {@code then} once every log among {@code partitions} that must be durable before an
+     * answer is: at the end of the current ring batch, after its group-committed sync. A log must
+     * be when it syncs every append ({@code flush.messages=1}) or when this batch reached its
+     * {@code flush.messages} (Kafka flushes inside that append). With no such log {@code then}
+     * runs right away. It receives the partitions whose sync failed.
      */
     public void afterSync(Collection<Partition> partitions, Consumer<Set<Partition>> then) {
         boolean mustWait = false;
         for (Partition p : partitions) {
-            if (p.config().log().syncEveryAppend()) {
+            if (p.config().log().syncEveryAppend() || toSync.contains(p)) {
                 mustWait = true;
                 break;
             }

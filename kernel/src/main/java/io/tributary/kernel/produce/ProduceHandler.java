@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  * Produce: validates each partition's batch (Kafka's checks and error codes), deduplicates
  * idempotent retries, appends, and answers according to {@code acks}: 0 gets no response, 1
  * once stored, all once the high watermark covers the append. A topic with {@code
- * flush.messages=1} is synced before any answer; the syncs of a whole ring batch share one
- * device flush per log (group commit).
+ * flush.messages=1} is synced before any answer; with {@code flush.messages=N} the request whose
+ * append brings the messages since the last sync to N is answered after a sync (Kafka flushes
+ * inside that append); the syncs of a whole ring batch share one device flush per log (group
+ * commit). A retried idempotent batch whose first sync is still under way waits for a sync too.
  *
  * <p>Runs on the request handler thread, the single writer of every partition.
  */
@@ -427,6 +429,11 @@ public final class ProduceHandler implements ApiHandler {
             switch (producers.check(
                     batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastOffsetDelta())) {
                 case ProducerStateTable.Duplicate d -> {
+                    if (partition.config().log().syncEveryAppend()
+                            && partition.log().recoveryPoint() <= d.lastOffset()) {
+                        // A retry of a batch whose sync is still under way: answer after a sync.
+                        acknowledgements.requestSync(partition);
+                    }
                     r.setErrorCode(Errors.NONE.code())
                             .setBaseOffset(d.firstOffset())
                             .setLogStartOffset(partition.log().logStartOffset());

@@ -38,6 +38,15 @@ class ProducerStateTableTest {
     }
 
     @Test
+    void shouldReportEachProducersLastBatchForCompaction() {
+        table.update(7, (short) 0, 0, 9, 100, 1);
+        table.update(7, (short) 0, 10, 4, 110, 2);
+        table.update(8, (short) 0, 0, 0, 120, 3);
+
+        assertEquals(java.util.Map.of(7L, 114L, 8L, 120L), table.lastBatchOffsets());
+    }
+
+    @Test
     void shouldRefuseAGapInSequences() {
         table.update(7, (short) 0, 0, 9, 100, 1);
         ProducerStateTable.Check check = table.check(7, (short) 0, 12, 0);

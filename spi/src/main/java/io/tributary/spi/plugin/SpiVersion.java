@@ -7,7 +7,7 @@ package io.tributary.spi.plugin;
  */
 public final class SpiVersion {
     /** Bumped on every incompatible change to any interface in {@code io.tributary.spi}. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
 
     private SpiVersion() {}
 }

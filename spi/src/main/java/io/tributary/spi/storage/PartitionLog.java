@@ -145,6 +145,44 @@ public interface PartitionLog extends AutoCloseable {
     int enforceRetention(long nowMs);
 
     /**
+     * Compacts the log when its {@code cleanup.policy} has {@code compact} and compaction is due
+     * (Kafka's log cleaner, one pass): keeps the last record of each key, tombstones until their
+     * delete horizon, transaction markers until safe, and nothing of aborted transactions. A call
+     * that finds nothing to do returns {@link CompactionResult.Outcome#NOT_NEEDED} at once, so the
+     * kernel may call it often.
+     *
+     * <p>What is compacted: the segments below the first uncleanable offset, which is the
+     * smallest of the active segment's base offset (the active segment is never compacted), the
+     * request's {@link CompactionRequest#maxOffset()} and the first offset of the first segment
+     * whose newest record is younger than {@code min.compaction.lag.ms}. A pass is due when the
+     * part of that range not compacted yet (the dirty part) is more than {@code
+     * min.cleanable.dirty.ratio} of it, when a dirty record is older than {@code
+     * max.compaction.lag.ms}, or when a tombstone's or marker's delete horizon has passed.
+     *
+     * <p>Rules (Kafka's): a record is kept when no later record in the dirty part has its key
+     * (records without a key are dropped); a tombstone (null value) that is the last of its key
+     * is kept, and its batch stamped with a delete horizon of {@code nowMs + delete.retention.ms}
+     * ({@link RecordBatchLayout#DELETE_HORIZON_FLAG}) the first time; a pass after the horizon
+     * drops it. Batches of aborted transactions ({@link #abortedTransactions}) are dropped. A
+     * transaction marker is kept while data of its transaction remains, then until its own delete
+     * horizon has passed. The batch holding the last offset of an active producer ({@link
+     * CompactionRequest#activeProducers()}) is kept, empty if need be. Kept batches keep their
+     * offsets (compaction leaves gaps), base offsets and last offset deltas; rewritten batches
+     * get a new CRC. The aborted-transaction index keeps the transactions whose marker remains.
+     *
+     * <p>Threading: call from a background thread, never the writer's: the engine reads and
+     * rewrites segments without blocking appends or reads (a reader holding a slice of a replaced
+     * segment keeps reading it). Structural changes of the writer (truncation, retention, record
+     * deletion, close) may wait for the short swap at the end of a pass, and a pass that loses
+     * a segment to them gives up ({@link CompactionResult.Outcome#ABORTED}). Concurrent calls on
+     * one log: one runs, the others return {@code ABORTED}. Crash safety: a crash at any point
+     * leaves either the old segments or the compacted ones, never a mix and never less.
+     *
+     * @throws StorageException if reading or writing fails (the log is left as it was)
+     */
+    CompactionResult compact(CompactionRequest request);
+
+    /**
      * Makes everything appended so far durable and moves {@link #recoveryPoint()} to the log
      * end offset seen at the start of the call. Many appends may share one sync. Safe to call
      * from another thread while the writer appends (unlike the other mutators).

@@ -37,6 +37,11 @@ public final class RecordBatchLayout {
     public static final int CONTROL_FLAG = 0x20;
     /** Attribute bit: timestamps are the broker's append time. */
     public static final int LOG_APPEND_TIME_FLAG = 0x08;
+    /**
+     * Attribute bit 6: compaction stamped a delete horizon into {@code baseTimestamp}; tombstones
+     * and transaction markers of the batch may go once it has passed (Kafka's KIP-534).
+     */
+    public static final int DELETE_HORIZON_FLAG = 0x40;
     /** Attribute bits 0-2: the compression codec. */
     public static final int COMPRESSION_MASK = 0x07;
 
@@ -105,6 +110,16 @@ public final class RecordBatchLayout {
 
     public static boolean isControl(ByteBuffer b, int batchStart) {
         return (attributes(b, batchStart) & CONTROL_FLAG) != 0;
+    }
+
+    /** The delete horizon compaction stamped into the batch, or -1 when it has none. */
+    public static long deleteHorizonMs(ByteBuffer b, int batchStart) {
+        return (attributes(b, batchStart) & DELETE_HORIZON_FLAG) != 0 ? baseTimestamp(b, batchStart) : -1;
+    }
+
+    /** The codec of the records section (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+    public static int compression(ByteBuffer b, int batchStart) {
+        return attributes(b, batchStart) & COMPRESSION_MASK;
     }
 
     public static void setBaseOffset(ByteBuffer b, int batchStart, long baseOffset) {

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Writes uncompressed Kafka v2 record batches for tests, with a valid CRC32C. The TCK must not
- * depend on the protocol module, so this is a deliberately tiny writer: records have no headers.
- * Not thread-safe; build one batch per builder.
+ * Writes Kafka v2 record batches for tests, with a valid CRC32C: keyed records, tombstones (null
+ * values), transaction markers, gzip. The TCK must not depend on the protocol module, so this is
+ * a deliberately tiny writer: records have no headers. Not thread-safe; build one batch per
+ * builder.
  */
 public final class BatchBuilder {
     /** Kafka's "no producer id" and friends. */
@@ -24,6 +25,7 @@ public final class BatchBuilder {
     private int baseSequence = -1;
     private boolean transactional;
     private boolean control;
+    private boolean gzip;
     private final List<byte[]> keys = new ArrayList<>();
     private final List<byte[]> values = new ArrayList<>();
     private final List<Long> timestamps = new ArrayList<>();
@@ -86,6 +88,37 @@ public final class BatchBuilder {
         return this;
     }
 
+    /** Compresses the records with gzip (codec 1). */
+    public BatchBuilder gzip() {
+        this.gzip = true;
+        return this;
+    }
+
+    /** A keyed record; a null {@code value} is a tombstone. */
+    public BatchBuilder record(String key, String value, long timestamp) {
+        return record(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8),
+                timestamp);
+    }
+
+    /**
+     * A transaction marker of {@code producerId}: a control batch whose one record says COMMIT or
+     * ABORT (key: version 0, type 1 or 0; value: version 0, the coordinator epoch).
+     */
+    public static ByteBuffer marker(long producerId, short producerEpoch, boolean commit, long timestamp) {
+        byte[] key = ByteBuffer.allocate(4)
+                .putShort((short) 0)
+                .putShort((short) (commit ? 1 : 0))
+                .array();
+        byte[] value = ByteBuffer.allocate(6).putShort((short) 0).putInt(0).array();
+        return batch().producer(producerId, producerEpoch, -1)
+                .transactional()
+                .control()
+                .record(key, value, timestamp)
+                .build();
+    }
+
     public BatchBuilder record(String value, long timestamp) {
         return record(null, value.getBytes(StandardCharsets.UTF_8), timestamp);
     }
@@ -108,11 +141,12 @@ public final class BatchBuilder {
         for (int i = 0; i < values.size(); i++) {
             writeRecord(records, i, timestamps.get(i) - baseTimestamp, keys.get(i), values.get(i));
         }
-        byte[] body = records.toByteArray();
+        byte[] body = gzip ? gzip(records.toByteArray()) : records.toByteArray();
         int size = RecordBatchLayout.HEADER_SIZE + body.length;
         ByteBuffer b = ByteBuffer.allocate(size);
         int attributes = (transactional ? RecordBatchLayout.TRANSACTIONAL_FLAG : 0)
-                | (control ? RecordBatchLayout.CONTROL_FLAG : 0);
+                | (control ? RecordBatchLayout.CONTROL_FLAG : 0)
+                | (gzip ? 1 : 0);
         b.putLong(baseOffset)
                 .putInt(size - RecordBatchLayout.LOG_OVERHEAD)
                 .putInt(leaderEpoch)
@@ -146,11 +180,25 @@ public final class BatchBuilder {
             writeVarlong(r, key.length);
             r.writeBytes(key);
         }
-        writeVarlong(r, value.length);
-        r.writeBytes(value);
+        if (value == null) {
+            writeVarlong(r, -1);
+        } else {
+            writeVarlong(r, value.length);
+            r.writeBytes(value);
+        }
         writeVarlong(r, 0); // no headers
         writeVarlong(out, r.size());
         out.writeBytes(r.toByteArray());
+    }
+
+    private static byte[] gzip(byte[] raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(raw);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Kafka's record fields are zig-zag varints. */

@@ -17,8 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.spi.plugin.PluginSettings;
 import io.tributary.spi.storage.AbortedTxn;
 import io.tributary.spi.storage.AppendResult;
+import io.tributary.spi.storage.CompactionRequest;
+import io.tributary.spi.storage.CompactionResult;
 import io.tributary.spi.storage.CorruptRecordException;
 import io.tributary.spi.storage.EpochEntry;
+import io.tributary.spi.storage.IoThrottle;
 import io.tributary.spi.storage.LogConfig;
 import io.tributary.spi.storage.LogSlice;
 import io.tributary.spi.storage.OffsetOutOfRangeException;
@@ -37,17 +40,22 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +230,18 @@ public abstract class StorageEngineContract {
             v.add(prefix + "-" + i);
         }
         return v;
+    }
+
+    /** The log's data batches (no transaction markers). */
+    protected static List<StoredBatch> nonControl(PartitionLog log) {
+        return readAll(log).stream().filter(b -> !b.isControl()).toList();
+    }
+
+    /** The control batch at {@code offset}, if it is still there. */
+    protected static Optional<StoredBatch> markerBatch(PartitionLog log, long offset) {
+        return readAll(log).stream()
+                .filter(b -> b.isControl() && b.baseOffset() == offset)
+                .findFirst();
     }
 
     private static List<StoredBatch> readAt(PartitionLog log, long offset, int maxBytes) {
@@ -1489,6 +1509,646 @@ public abstract class StorageEngineContract {
             assertEquals(batches, reader.get(100, TimeUnit.SECONDS));
             syncer.get(100, TimeUnit.SECONDS);
             assertTrue(syncs.get() > 0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    /** segment.ms of {@link #COMPACTED}: {@link #rollActiveSegment} moves the clock past it. */
+    protected static final long ROLL_MS = 60_000;
+
+    /** Tombstones and safe markers of {@link #COMPACTED} go one second after a pass stamped them. */
+    protected static final long DELETE_RETENTION_MS = 1_000;
+
+    /**
+     * A compacted log ({@code cleanup.policy=compact}) of small segments that compacts as soon as
+     * anything is dirty.
+     */
+    protected static final LogConfig COMPACTED = SMALL_SEGMENTS.toBuilder()
+            .deleteCleanup(false)
+            .compactCleanup(true)
+            .minCleanableDirtyRatio(0)
+            .deleteRetentionMs(DELETE_RETENTION_MS)
+            .segmentMs(ROLL_MS)
+            .build();
+
+    /** A compaction request at the test clock's time, with the defaults of {@link CompactionRequest#at}. */
+    protected CompactionRequest compaction() {
+        return CompactionRequest.at(time.milliseconds());
+    }
+
+    /** Compacts until a pass finds nothing to do; returns how many passes compacted. */
+    protected int compactFully(PartitionLog log) {
+        return compactFully(log, compaction());
+    }
+
+    protected int compactFully(PartitionLog log, CompactionRequest request) {
+        int passes = 0;
+        for (int i = 0; i < 20; i++) {
+            CompactionResult r = log.compact(request);
+            if (r.outcome() == CompactionResult.Outcome.NOT_NEEDED) {
+                return passes;
+            }
+            assertEquals(CompactionResult.Outcome.COMPACTED, r.outcome(), "nothing else compacts meanwhile");
+            passes++;
+        }
+        throw new AssertionError("compaction never settled: " + log);
+    }
+
+    /** Moves the clock past segment.ms so the active segment rolls; what it held becomes cleanable. */
+    protected void rollActiveSegment(PartitionLog log) {
+        int before = log.segmentCount();
+        time.advance(ROLL_MS + 1);
+        log.enforceRetention(time.milliseconds());
+        assertEquals(before + 1, log.segmentCount(), "the active segment rolled");
+    }
+
+    /** Appends one batch holding one keyed record (a tombstone when {@code value} is null). */
+    protected long appendKeyed(PartitionLog log, String key, String value) {
+        return log.appendAsLeader(
+                        batch().record(key, value, time.milliseconds()).build(), 0)
+                .firstOffset();
+    }
+
+    /** Every record of the log, read from its start (checked as {@link #readAll} does). */
+    protected static List<StoredBatch.StoredRecord> storedRecords(PartitionLog log) {
+        return readAll(log).stream().flatMap(b -> b.records().stream()).toList();
+    }
+
+    /** Records as "offset:key=value" (value "null" for a tombstone), easy to compare. */
+    protected static List<String> describe(List<StoredBatch.StoredRecord> records) {
+        return records.stream()
+                .map(r -> r.offset() + ":" + r.key() + "=" + r.value())
+                .toList();
+    }
+
+    /** What a fully compacted range holds: the last record of each key, in offset order. */
+    protected static List<String> lastOfEachKey(List<StoredBatch.StoredRecord> written) {
+        Map<String, StoredBatch.StoredRecord> last = new LinkedHashMap<>();
+        for (StoredBatch.StoredRecord r : written) {
+            last.put(r.key(), r);
+        }
+        return describe(last.values().stream()
+                .sorted(Comparator.comparingLong(StoredBatch.StoredRecord::offset))
+                .toList());
+    }
+
+    /**
+     * Writes {@code count} single-record batches cycling over {@code keys} keys, rolls, and writes
+     * a two-record tail into the new active segment.
+     *
+     * @return everything written, as the log first stored it
+     */
+    protected List<StoredBatch.StoredRecord> writeDuplicates(PartitionLog log, int count, int keys) {
+        for (int i = 0; i < count; i++) {
+            appendKeyed(log, "k" + (i % keys), "v" + i);
+        }
+        rollActiveSegment(log);
+        appendKeyed(log, "k0", "tail-0");
+        appendKeyed(log, "k1", "tail-1");
+        return storedRecords(log);
+    }
+
+    /** Splits records at {@code offset}: [below, at or above]. */
+    private static List<List<StoredBatch.StoredRecord>> splitAt(List<StoredBatch.StoredRecord> records, long offset) {
+        return List.of(
+                records.stream().filter(r -> r.offset() < offset).toList(),
+                records.stream().filter(r -> r.offset() >= offset).toList());
+    }
+
+    @Test
+    void shouldKeepOnlyTheLastRecordOfEachKeyAtItsOffsetAndLeaveTheActiveSegmentAlone() {
+        PartitionLog log = open("compact-last", COMPACTED);
+        List<StoredBatch.StoredRecord> written = writeDuplicates(log, 300, 12);
+        long tail = log.logEndOffset() - 2;
+        long sizeBefore = log.sizeInBytes();
+        int segmentsBefore = log.segmentCount();
+
+        assertTrue(compactFully(log) > 0);
+
+        List<StoredBatch.StoredRecord> after = storedRecords(log);
+        List<List<StoredBatch.StoredRecord>> was = splitAt(written, tail);
+        List<List<StoredBatch.StoredRecord>> now = splitAt(after, tail);
+        assertEquals(lastOfEachKey(was.get(0)), describe(now.get(0)));
+        assertEquals(describe(was.get(1)), describe(now.get(1)), "the active segment is never compacted");
+        assertTrue(log.sizeInBytes() < sizeBefore / 5, "size " + log.sizeInBytes() + " of " + sizeBefore);
+        assertTrue(log.segmentCount() < segmentsBefore);
+        assertEquals(0, log.logStartOffset());
+        assertEquals(written.getLast().offset() + 1, log.logEndOffset());
+        List<StoredBatch> fromZero = parseAndRelease(log.read(0, 1 << 20, Long.MAX_VALUE, true));
+        assertEquals(
+                now.get(0).getFirst().offset(),
+                fromZero.getFirst().records().getFirst().offset());
+    }
+
+    @Test
+    void shouldNeverCompactTheActiveSegment() {
+        PartitionLog log = open(
+                "compact-active", COMPACTED.toBuilder().segmentBytes(1 << 20).build());
+        for (int i = 0; i < 50; i++) {
+            appendKeyed(log, "same", "v" + i);
+        }
+
+        assertEquals(
+                CompactionResult.Outcome.NOT_NEEDED, log.compact(compaction()).outcome());
+        assertEquals(50, storedRecords(log).size());
+    }
+
+    @Test
+    void shouldDoNothingWithoutTheCompactPolicy() {
+        PartitionLog log = open(
+                "compact-policy", SMALL_SEGMENTS.toBuilder().segmentMs(ROLL_MS).build());
+        for (int i = 0; i < 60; i++) {
+            appendKeyed(log, "k" + (i % 3), "v" + i);
+        }
+        rollActiveSegment(log);
+
+        assertEquals(
+                CompactionResult.Outcome.NOT_NEEDED, log.compact(compaction()).outcome());
+        assertEquals(60, storedRecords(log).size());
+    }
+
+    @Test
+    void shouldRemoveATombstoneOnlyAfterDeleteRetentionMs() {
+        PartitionLog log = open("compact-tombstone", COMPACTED);
+        for (int i = 0; i < 30; i++) {
+            appendKeyed(log, "k" + (i % 3), "v" + i);
+        }
+        long tombstone = appendKeyed(log, "k1", null);
+        rollActiveSegment(log);
+        appendKeyed(log, "other", "tail");
+
+        compactFully(log);
+        long stamped = time.milliseconds();
+        List<String> kept = describe(storedRecords(log));
+        assertEquals(List.of("27:k0=v27", "29:k2=v29", tombstone + ":k1=null", (tombstone + 1) + ":other=tail"), kept);
+        StoredBatch holder = readAll(log).stream()
+                .filter(b -> b.baseOffset() == tombstone)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(stamped + DELETE_RETENTION_MS, holder.deleteHorizonMs(), "the horizon is stamped on the batch");
+        assertTrue(holder.crcValid());
+
+        time.advance(DELETE_RETENTION_MS / 2);
+        compactFully(log);
+        assertEquals(kept, describe(storedRecords(log)), "kept until the horizon");
+
+        time.advance(DELETE_RETENTION_MS);
+        assertTrue(compactFully(log) > 0, "a passed horizon makes a pass due");
+        assertEquals(List.of("27:k0=v27", "29:k2=v29", (tombstone + 1) + ":other=tail"), describe(storedRecords(log)));
+    }
+
+    @Test
+    void shouldWaitForTheMinCleanableDirtyRatioUnlessMaxCompactionLagHasPassed() {
+        LogConfig config = COMPACTED.toBuilder().minCleanableDirtyRatio(0.5).build();
+        PartitionLog log = open("compact-ratio", config);
+        writeDuplicates(log, 300, 12);
+        assertTrue(compactFully(log) > 0, "everything was dirty");
+        for (int i = 0; i < 3; i++) {
+            appendKeyed(log, "k" + i, "again-" + i);
+        }
+        rollActiveSegment(log);
+        List<String> before = describe(storedRecords(log));
+
+        assertEquals(
+                CompactionResult.Outcome.NOT_NEEDED, log.compact(compaction()).outcome(), "little is dirty");
+        assertEquals(before, describe(storedRecords(log)));
+
+        log.updateConfig(config.toBuilder().maxCompactionLagMs(ROLL_MS / 2).build());
+        assertEquals(
+                CompactionResult.Outcome.COMPACTED,
+                log.compact(compaction()).outcome(),
+                "dirty records older than max.compaction.lag.ms");
+        assertFalse(describe(storedRecords(log)).contains(before.getFirst()));
+    }
+
+    @Test
+    void shouldNotCompactRecordsYoungerThanMinCompactionLag() {
+        PartitionLog log = open(
+                "compact-min-lag",
+                COMPACTED.toBuilder().minCompactionLagMs(2 * ROLL_MS).build());
+        List<StoredBatch.StoredRecord> written = writeDuplicates(log, 100, 5);
+
+        assertEquals(
+                CompactionResult.Outcome.NOT_NEEDED, log.compact(compaction()).outcome());
+        assertEquals(describe(written), describe(storedRecords(log)));
+
+        time.advance(ROLL_MS + 1);
+        assertEquals(
+                CompactionResult.Outcome.COMPACTED, log.compact(compaction()).outcome());
+        assertTrue(storedRecords(log).size() < written.size());
+    }
+
+    @Test
+    void shouldRollTheActiveSegmentOfACompactedLogWithinMaxCompactionLag() {
+        PartitionLog log = open(
+                "compact-max-lag-roll",
+                COMPACTED.toBuilder()
+                        .segmentMs(24 * 3600 * 1000L)
+                        .maxCompactionLagMs(10_000)
+                        .build());
+        appendKeyed(log, "k", "v");
+
+        time.advance(10_001);
+        log.enforceRetention(time.milliseconds());
+
+        assertEquals(2, log.segmentCount(), "the active segment must roll to become compactable");
+    }
+
+    @Test
+    void shouldKeepCompactionProgressAcrossAReopen() {
+        PartitionLog log = open("compact-checkpoint", COMPACTED);
+        writeDuplicates(log, 200, 10);
+        assertTrue(compactFully(log) > 0);
+        List<String> compacted = describe(storedRecords(log));
+
+        reopenEngine();
+        PartitionLog reopened = open("compact-checkpoint", COMPACTED);
+
+        assertEquals(compacted, describe(storedRecords(reopened)));
+        assertEquals(
+                CompactionResult.Outcome.NOT_NEEDED,
+                reopened.compact(compaction()).outcome(),
+                "the compacted part is remembered");
+    }
+
+    @Test
+    void shouldCompactCompressedBatches() {
+        PartitionLog log = open("compact-gzip", COMPACTED);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            long now = time.milliseconds();
+            log.appendAsLeader(
+                    batch().gzip()
+                            .record("k" + (i % 4), "v" + i, now)
+                            .record("k" + ((i + 1) % 4), "w" + i, now)
+                            .build(),
+                    0);
+        }
+        List<StoredBatch.StoredRecord> written = storedRecords(log);
+        rollActiveSegment(log);
+        appendKeyed(log, "tail", "t");
+        expected.addAll(lastOfEachKey(written));
+
+        compactFully(log);
+
+        List<StoredBatch> batches = readAll(log);
+        List<StoredBatch.StoredRecord> cleaned = batches.stream()
+                .flatMap(b -> b.records().stream())
+                .filter(r -> !"tail".equals(r.key()))
+                .toList();
+        assertEquals(expected, describe(cleaned));
+        assertTrue(
+                batches.stream()
+                        .filter(b -> b.recordCount() > 0
+                                && !"tail".equals(b.records().getFirst().key()))
+                        .allMatch(b -> b.compression() == 1 && b.crcValid()),
+                "rewritten batches stay gzip");
+    }
+
+    @Test
+    void shouldKeepATransactionMarkerUntilItsDataIsGoneAndItsDeleteHorizonHasPassed() {
+        PartitionLog log = open("compact-marker", COMPACTED);
+        long pid = 77;
+        long now = time.milliseconds();
+        log.appendAsLeader(
+                batch().producer(pid, (short) 0, 0)
+                        .transactional()
+                        .record("a", "txn-a", now)
+                        .record("b", "txn-b", now)
+                        .build(),
+                0);
+        long marker = log.appendAsLeader(BatchBuilder.marker(pid, (short) 0, true, now), 0)
+                .firstOffset();
+        appendKeyed(log, "c", "plain-c");
+        rollActiveSegment(log);
+        appendKeyed(log, "t1", "tail-1");
+
+        compactFully(log);
+        assertEquals(List.of("txn-a", "txn-b", "plain-c", "tail-1"), values(nonControl(log)));
+        assertEquals(-1, markerBatch(log, marker).orElseThrow().deleteHorizonMs(), "its data is still there");
+
+        appendKeyed(log, "a", "new-a");
+        appendKeyed(log, "b", "new-b");
+        rollActiveSegment(log);
+        appendKeyed(log, "t2", "tail-2");
+        compactFully(log);
+        assertTrue(markerBatch(log, marker).isPresent(), "kept in the pass that removed its data");
+
+        appendKeyed(log, "d", "plain-d");
+        rollActiveSegment(log);
+        appendKeyed(log, "t3", "tail-3");
+        compactFully(log);
+        long horizon = markerBatch(log, marker).orElseThrow().deleteHorizonMs();
+        assertEquals(time.milliseconds() + DELETE_RETENTION_MS, horizon, "no data left: stamped with a horizon");
+
+        time.advance(DELETE_RETENTION_MS + 1);
+        compactFully(log);
+        assertTrue(markerBatch(log, marker).isEmpty(), "gone after its horizon");
+        assertEquals(
+                List.of("plain-c", "tail-1", "new-a", "new-b", "tail-2", "plain-d", "tail-3"), values(nonControl(log)));
+    }
+
+    @Test
+    void shouldDropAbortedTransactionsAndKeepTheirMarkerAndIndexEntryUntilSafe() {
+        PartitionLog log = open("compact-aborted", COMPACTED);
+        long pid = 88;
+        appendKeyed(log, "x", "committed-x");
+        long now = time.milliseconds();
+        long first = log.appendAsLeader(
+                        batch().producer(pid, (short) 0, 0)
+                                .transactional()
+                                .record("x", "aborted-x", now)
+                                .record("y", "aborted-y", now)
+                                .build(),
+                        0)
+                .firstOffset();
+        long marker = log.appendAsLeader(BatchBuilder.marker(pid, (short) 0, false, now), 0)
+                .firstOffset();
+        AbortedTxn aborted = new AbortedTxn(pid, first, marker, first);
+        log.appendAbortedTransaction(aborted);
+        appendKeyed(log, "z", "plain-z");
+        rollActiveSegment(log);
+        appendKeyed(log, "t1", "tail");
+
+        compactFully(log);
+        assertEquals(
+                List.of("committed-x", "plain-z", "tail"),
+                values(nonControl(log)),
+                "aborted data is dropped and never hides the committed value of its key");
+        assertTrue(markerBatch(log, marker).isPresent());
+        assertEquals(List.of(aborted), log.abortedTransactions(0, log.logEndOffset()));
+
+        appendKeyed(log, "w", "plain-w");
+        rollActiveSegment(log);
+        appendKeyed(log, "t2", "tail-2");
+        compactFully(log);
+        assertTrue(markerBatch(log, marker).orElseThrow().deleteHorizonMs() > 0, "its data is gone: a horizon");
+
+        time.advance(DELETE_RETENTION_MS + 1);
+        compactFully(log);
+        assertTrue(markerBatch(log, marker).isEmpty());
+        assertEquals(List.of(), log.abortedTransactions(0, log.logEndOffset()));
+        assertEquals(List.of("committed-x", "plain-z", "tail", "plain-w", "tail-2"), values(nonControl(log)));
+    }
+
+    @Test
+    void shouldKeepTheLastBatchOfAnActiveProducerEmptiedOfItsRecords() {
+        PartitionLog log = open("compact-producer", COMPACTED);
+        long pid = 55;
+        long now = time.milliseconds();
+        log.appendAsLeader(
+                batch().producer(pid, (short) 0, 0).record("p", "first", now).build(), 0);
+        long last = log.appendAsLeader(
+                        batch().producer(pid, (short) 0, 1)
+                                .record("p", "second", now)
+                                .build(),
+                        0)
+                .lastOffset();
+        appendKeyed(log, "p", "plain");
+        rollActiveSegment(log);
+        appendKeyed(log, "t", "tail");
+
+        compactFully(log, compaction().withActiveProducers(Map.of(pid, last)));
+
+        List<StoredBatch> batches = readAll(log);
+        StoredBatch kept = batches.stream()
+                .filter(b -> b.producerId() == pid)
+                .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), l -> {
+                    assertEquals(1, l.size(), "only the producer's last batch");
+                    return l.getFirst();
+                }));
+        assertEquals(last, kept.baseOffset());
+        assertEquals(last, kept.lastOffset());
+        assertEquals(0, kept.recordCount());
+        assertTrue(kept.crcValid());
+        assertEquals(List.of("plain", "tail"), values(batches));
+
+        appendKeyed(log, "q", "more");
+        rollActiveSegment(log);
+        compactFully(log);
+        assertTrue(readAll(log).stream().noneMatch(b -> b.producerId() == pid), "an inactive producer's batch goes");
+    }
+
+    @Test
+    void shouldKeepAnActiveProducersLastMarkerEmptyAfterItsHorizonAndDropItOnceInactive() {
+        PartitionLog log = open("compact-producer-marker", COMPACTED);
+        long pid = 66;
+        long now = time.milliseconds();
+        log.appendAsLeader(
+                batch().producer(pid, (short) 3, 0)
+                        .transactional()
+                        .record("k", "txn", now)
+                        .build(),
+                0);
+        long marker = log.appendAsLeader(BatchBuilder.marker(pid, (short) 3, true, now), 0)
+                .firstOffset();
+        appendKeyed(log, "k", "plain");
+        rollActiveSegment(log);
+        appendKeyed(log, "t1", "tail");
+        CompactionRequest active = compaction().withActiveProducers(Map.of(pid, marker));
+
+        compactFully(log, active);
+        appendKeyed(log, "d", "dirty");
+        rollActiveSegment(log);
+        compactFully(log, compaction().withActiveProducers(Map.of(pid, marker)));
+        assertTrue(markerBatch(log, marker).orElseThrow().deleteHorizonMs() > 0, "stamped once its data is gone");
+
+        time.advance(DELETE_RETENTION_MS + 1);
+        compactFully(log, compaction().withActiveProducers(Map.of(pid, marker)));
+        StoredBatch emptied = markerBatch(log, marker).orElseThrow();
+        assertEquals(0, emptied.recordCount(), "past its horizon, kept empty: it holds the producer's epoch");
+        assertTrue(emptied.crcValid());
+
+        appendKeyed(log, "e", "dirty-again");
+        rollActiveSegment(log);
+        compactFully(log);
+        assertTrue(markerBatch(log, marker).isEmpty(), "an inactive producer's empty marker goes");
+        assertEquals(List.of("plain", "tail", "dirty", "dirty-again"), values(nonControl(log)));
+    }
+
+    /** Stops a compaction at its n-th I/O report until released. */
+    protected static final class PausingThrottle implements IoThrottle {
+        private final int pauseAt;
+        private final AtomicInteger calls = new AtomicInteger();
+        private final CountDownLatch paused = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        public PausingThrottle(int pauseAt) {
+            this.pauseAt = pauseAt;
+        }
+
+        @Override
+        public void onIo(long bytes) {
+            if (calls.incrementAndGet() == pauseAt) {
+                paused.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Waits until the compaction is paused or {@code done} completed; true when paused. */
+        public boolean awaitPausedOr(CompletableFuture<?> done) throws InterruptedException {
+            while (!done.isDone()) {
+                if (paused.await(10, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+            return paused.getCount() == 0;
+        }
+
+        public void release() {
+            release.countDown();
+        }
+    }
+
+    private CompletableFuture<CompactionResult> compactInBackground(
+            PartitionLog log, PausingThrottle throttle, ExecutorService pool) {
+        CompactionRequest request = compaction().withThrottle(throttle);
+        return CompletableFuture.supplyAsync(() -> log.compact(request), pool);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldLoseNothingWhenTheBrokerCrashesInTheMiddleOfACompaction() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            for (int pauseAt : new int[] {1, 4, 12, 30}) {
+                String topic = "compact-crash-" + pauseAt;
+                PartitionLog log = open(topic, COMPACTED);
+                List<StoredBatch.StoredRecord> written = writeDuplicates(log, 300, 12);
+                long tail = log.logEndOffset() - 2;
+                PausingThrottle throttle = new PausingThrottle(pauseAt);
+                CompletableFuture<CompactionResult> pass = compactInBackground(log, throttle, pool);
+                throttle.awaitPausedOr(pass);
+
+                StorageEngine crashed = engine;
+                engine = null;
+                simulateCrash(crashed, logDirs);
+                throttle.release();
+                pass.exceptionally(e -> null).get(60, TimeUnit.SECONDS);
+                engine = newEngine();
+
+                PartitionLog recovered = open(topic, COMPACTED);
+                List<StoredBatch.StoredRecord> after = storedRecords(recovered);
+                assertEquals(written.getLast().offset() + 1, recovered.logEndOffset());
+                assertEquals(
+                        describe(splitAt(written, tail).get(1)),
+                        describe(splitAt(after, tail).get(1)),
+                        "paused at I/O " + pauseAt + ": the active segment survives");
+                Set<String> everWritten = new HashSet<>(describe(written));
+                assertTrue(
+                        everWritten.containsAll(describe(after)), "only records that were written, at their offsets");
+                assertTrue(
+                        describe(after)
+                                .containsAll(
+                                        lastOfEachKey(splitAt(written, tail).get(0))),
+                        "paused at I/O " + pauseAt + ": the last record of every key survives");
+                compactFully(recovered);
+                assertEquals(
+                        lastOfEachKey(splitAt(written, tail).get(0)),
+                        describe(splitAt(storedRecords(recovered), tail).get(0)));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldLoseNothingWhenTheEngineClosesInTheMiddleOfACompaction() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            PartitionLog log = open("compact-close", COMPACTED);
+            List<StoredBatch.StoredRecord> written = writeDuplicates(log, 300, 12);
+            long tail = log.logEndOffset() - 2;
+            PausingThrottle throttle = new PausingThrottle(3);
+            CompletableFuture<CompactionResult> pass = compactInBackground(log, throttle, pool);
+            assertTrue(throttle.awaitPausedOr(pass));
+
+            engine.close();
+            throttle.release();
+            pass.exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+            engine = newEngine();
+
+            PartitionLog reopened = open("compact-close", COMPACTED);
+            assertTrue(describe(storedRecords(reopened))
+                    .containsAll(lastOfEachKey(splitAt(written, tail).get(0))));
+            compactFully(reopened);
+            assertEquals(
+                    lastOfEachKey(splitAt(written, tail).get(0)),
+                    describe(splitAt(storedRecords(reopened), tail).get(0)));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldServeAppendsAndReadsWhileACompactionIsUnderWay() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            PartitionLog log = open("compact-concurrent", COMPACTED);
+            List<StoredBatch.StoredRecord> written = writeDuplicates(log, 300, 12);
+            long tail = log.logEndOffset() - 2;
+            PausingThrottle throttle = new PausingThrottle(2);
+            CompletableFuture<CompactionResult> pass = compactInBackground(log, throttle, pool);
+            assertTrue(throttle.awaitPausedOr(pass));
+
+            for (int i = 0; i < 100; i++) {
+                appendKeyed(log, "live", "during-" + i);
+            }
+            List<StoredBatch.StoredRecord> during = storedRecords(log);
+            assertEquals(written.size() + 100, during.size(), "reads and appends go on");
+
+            throttle.release();
+            assertEquals(
+                    CompactionResult.Outcome.COMPACTED,
+                    pass.get(30, TimeUnit.SECONDS).outcome());
+            List<StoredBatch.StoredRecord> after = storedRecords(log);
+            assertEquals(
+                    lastOfEachKey(splitAt(written, tail).get(0)),
+                    describe(splitAt(after, tail).get(0)));
+            assertEquals(
+                    describe(splitAt(during, tail).get(1)),
+                    describe(splitAt(after, tail).get(1)));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldGiveUpAPassWhoseSegmentsATruncationRemoved() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            PartitionLog log = open("compact-truncated", COMPACTED);
+            writeDuplicates(log, 300, 12);
+            PausingThrottle throttle = new PausingThrottle(1);
+            CompletableFuture<CompactionResult> pass = compactInBackground(log, throttle, pool);
+            assertTrue(throttle.awaitPausedOr(pass));
+
+            log.truncateTo(150);
+            throttle.release();
+
+            assertEquals(
+                    CompactionResult.Outcome.ABORTED,
+                    pass.get(30, TimeUnit.SECONDS).outcome());
+            List<StoredBatch.StoredRecord> left = storedRecords(log);
+            assertTrue(log.logEndOffset() <= 150);
+            assertEquals(log.logEndOffset(), left.size(), "nothing was compacted: every offset is there");
+            long end = log.logEndOffset();
+            appendKeyed(log, "k0", "after-truncation");
+            rollActiveSegment(log);
+            compactFully(log);
+            List<StoredBatch.StoredRecord> compacted = storedRecords(log);
+            assertEquals(end, compacted.getLast().offset());
+            assertEquals("after-truncation", compacted.getLast().value());
         } finally {
             pool.shutdownNow();
         }

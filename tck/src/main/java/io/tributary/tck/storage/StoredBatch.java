@@ -19,7 +19,11 @@ import java.util.List;
  * @param sizeInBytes the whole batch, header included
  * @param crcValid whether the stored CRC32C matches the bytes
  * @param attributes the batch attributes
- * @param values the record values as UTF-8 strings, in order
+ * @param values the record values as UTF-8 strings, in order (null for a tombstone)
+ * @param records the records (empty for a batch with a bad CRC)
+ * @param producerId the producer id, -1 for none
+ * @param recordCount the record count the header declares
+ * @param baseTimestamp the base timestamp (the delete horizon when {@link #deleteHorizonMs()} is set)
  */
 public record StoredBatch(
         long baseOffset,
@@ -29,7 +33,22 @@ public record StoredBatch(
         int sizeInBytes,
         boolean crcValid,
         short attributes,
-        List<String> values) {
+        List<String> values,
+        List<StoredRecord> records,
+        long producerId,
+        int recordCount,
+        long baseTimestamp) {
+
+    /**
+     * One record of a stored batch.
+     *
+     * @param offset its offset (base offset plus its delta)
+     * @param key the key as UTF-8, null when it has none
+     * @param value the value as UTF-8, null for a tombstone
+     * @param timestamp its timestamp (base timestamp plus its delta)
+     * @param keyBytes the raw key, null when it has none
+     */
+    public record StoredRecord(long offset, String key, String value, long timestamp, byte[] keyBytes) {}
 
     /**
      * Decodes every batch in {@code bytes} (position to limit).
@@ -49,6 +68,11 @@ public record StoredBatch(
                 throw new IllegalArgumentException("partial or malformed batch at " + pos + " (size " + size + ")");
             }
             boolean crcValid = RecordBatchLayout.isValidBatch(b, pos, pos + size);
+            List<StoredRecord> records = crcValid ? records(b, pos, size) : List.of();
+            List<String> values = new ArrayList<>(records.size());
+            for (StoredRecord r : records) {
+                values.add(r.value());
+            }
             out.add(new StoredBatch(
                     RecordBatchLayout.baseOffset(b, pos),
                     RecordBatchLayout.lastOffset(b, pos),
@@ -57,7 +81,11 @@ public record StoredBatch(
                     size,
                     crcValid,
                     RecordBatchLayout.attributes(b, pos),
-                    crcValid ? values(b, pos, size) : List.of()));
+                    java.util.Collections.unmodifiableList(values),
+                    records,
+                    RecordBatchLayout.producerId(b, pos),
+                    RecordBatchLayout.recordsCount(b, pos),
+                    RecordBatchLayout.baseTimestamp(b, pos)));
             pos += size;
         }
         return out;
@@ -105,30 +133,63 @@ public record StoredBatch(
         return (attributes & RecordBatchLayout.TRANSACTIONAL_FLAG) != 0;
     }
 
-    private static List<String> values(ByteBuffer b, int start, int size) {
-        if ((RecordBatchLayout.attributes(b, start) & RecordBatchLayout.COMPRESSION_MASK) != 0) {
-            return List.of(); // compressed: the TCK never writes these
+    /** The delete horizon compaction stamped on the batch, or -1. */
+    public long deleteHorizonMs() {
+        return (attributes & RecordBatchLayout.DELETE_HORIZON_FLAG) != 0 ? baseTimestamp : -1;
+    }
+
+    /** The codec bits of the attributes (0 none, 1 gzip, ...). */
+    public int compression() {
+        return attributes & RecordBatchLayout.COMPRESSION_MASK;
+    }
+
+    private static List<StoredRecord> records(ByteBuffer b, int start, int size) {
+        int codec = RecordBatchLayout.compression(b, start);
+        ByteBuffer r = b.slice(start + RecordBatchLayout.HEADER_SIZE, size - RecordBatchLayout.HEADER_SIZE);
+        if (codec == 1) {
+            byte[] in = new byte[r.remaining()];
+            r.get(in);
+            try (java.util.zip.GZIPInputStream gz =
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(in))) {
+                r = ByteBuffer.wrap(gz.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else if (codec != 0) {
+            return List.of(); // the TCK writes no other codec
         }
         int count = RecordBatchLayout.recordsCount(b, start);
-        ByteBuffer r = b.slice(start + RecordBatchLayout.HEADER_SIZE, size - RecordBatchLayout.HEADER_SIZE);
-        List<String> values = new ArrayList<>(count);
+        long baseOffset = RecordBatchLayout.baseOffset(b, start);
+        long baseTimestamp = RecordBatchLayout.baseTimestamp(b, start);
+        List<StoredRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             long length = readVarlong(r);
             int end = r.position() + (int) length;
             r.get(); // attributes
-            readVarlong(r); // timestamp delta
-            readVarlong(r); // offset delta
-            long keyLength = readVarlong(r);
-            if (keyLength > 0) {
-                r.position(r.position() + (int) keyLength);
+            long timestampDelta = readVarlong(r);
+            long offsetDelta = readVarlong(r);
+            int keyLength = (int) readVarlong(r);
+            byte[] key = null;
+            if (keyLength >= 0) {
+                key = new byte[keyLength];
+                r.get(key);
             }
             int valueLength = (int) readVarlong(r);
-            byte[] value = new byte[Math.max(valueLength, 0)];
-            r.get(value);
-            values.add(new String(value, StandardCharsets.UTF_8));
+            String value = null;
+            if (valueLength >= 0) {
+                byte[] v = new byte[valueLength];
+                r.get(v);
+                value = new String(v, StandardCharsets.UTF_8);
+            }
+            records.add(new StoredRecord(
+                    baseOffset + offsetDelta,
+                    key == null ? null : new String(key, StandardCharsets.UTF_8),
+                    value,
+                    baseTimestamp + timestampDelta,
+                    key));
             r.position(end);
         }
-        return values;
+        return List.copyOf(records);
     }
 
     private static long readVarlong(ByteBuffer b) {

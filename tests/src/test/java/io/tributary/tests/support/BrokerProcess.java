@@ -88,6 +88,11 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** The broker's working directory (its log dirs are under it unless configured elsewhere). */
+    public Path workDir() {
+        return workDir;
+    }
+
     public String bootstrap() {
         return "127.0.0.1:" + port;
     }

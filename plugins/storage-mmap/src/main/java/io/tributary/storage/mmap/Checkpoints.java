@@ -93,6 +93,57 @@ final class Checkpoints {
         return Optional.of(entries);
     }
 
+    /** The cleaner checkpoint: where the dirty part of a compacted log starts, and the earliest delete horizon. */
+    record CleanerState(long firstDirtyOffset, long earliestDeleteHorizonMs) {}
+
+    static void writeCleaner(Path file, CleanerState state) throws IOException {
+        LogFiles.writeAtomically(
+                file,
+                (VERSION + "\n" + state.firstDirtyOffset() + "\n" + state.earliestDeleteHorizonMs() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                false);
+    }
+
+    static Optional<CleanerState> readCleaner(Path file) throws IOException {
+        Optional<List<String>> lines = lines(file);
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> l = lines.get();
+        checkVersion(file, l);
+        if (l.size() < 3) {
+            throw new MalformedCheckpointException(file, "expected an offset and a horizon");
+        }
+        return Optional.of(new CleanerState(parseLong(file, l.get(1)), parseLong(file, l.get(2))));
+    }
+
+    /** A compaction swap manifest: the base offsets of the segments the new segment replaces. */
+    static void writeSwapManifest(Path file, List<Long> replaced) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(VERSION).append('\n').append(replaced.size()).append('\n');
+        for (long base : replaced) {
+            sb.append(base).append('\n');
+        }
+        LogFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.US_ASCII), true);
+    }
+
+    static List<Long> readSwapManifest(Path file) throws IOException {
+        List<String> l = lines(file).orElseThrow(() -> new NoSuchFileException(file.toString()));
+        checkVersion(file, l);
+        if (l.size() < 2) {
+            throw new MalformedCheckpointException(file, "no count");
+        }
+        int count = (int) parseLong(file, l.get(1));
+        if (count < 1 || l.size() < 2 + count) {
+            throw new MalformedCheckpointException(file, "expected " + count + " base offsets");
+        }
+        List<Long> bases = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            bases.add(parseLong(file, l.get(2 + i)));
+        }
+        return bases;
+    }
+
     static void writeTopicId(Path file, UUID topicId) throws IOException {
         LogFiles.writeAtomically(
                 file,

@@ -31,11 +31,18 @@ final class LogFiles {
     static final String SNAPSHOT = ".snapshot";
     static final String DELETED = ".deleted";
     static final String TMP = ".tmp";
+    /** Suffix of a compacted segment's files until its swap gives them their final names. */
+    static final String CLEANED = ".cleaned";
+    /** {@code <base>.swap}: the manifest of a compaction swap (the segments it replaces). */
+    static final String SWAP = ".swap";
 
     static final String PARTITION_METADATA = "partition.metadata";
     static final String LEADER_EPOCH_CHECKPOINT = "leader-epoch-checkpoint";
     static final String LOG_START_CHECKPOINT = "log-start-offset-checkpoint";
     static final String RECOVERY_POINT_CHECKPOINT = "recovery-point-checkpoint";
+    static final String CLEANER_CHECKPOINT = "cleaner-offset-checkpoint";
+    /** Written only with {@code storage.mmap.test.record.synced.lengths} (power-loss tests). */
+    static final String SYNCED_LENGTHS = "synced-lengths";
     /** In each log dir: present only between a clean close and the next open. */
     static final String CLEAN_SHUTDOWN = ".tributary-clean-shutdown";
     /** Suffix of a deleted partition's directory. */

@@ -3,6 +3,8 @@ package io.tributary.storage.mmap;
 import io.tributary.spi.plugin.Time;
 import io.tributary.spi.storage.AbortedTxn;
 import io.tributary.spi.storage.AppendResult;
+import io.tributary.spi.storage.CompactionRequest;
+import io.tributary.spi.storage.CompactionResult;
 import io.tributary.spi.storage.EpochEntry;
 import io.tributary.spi.storage.LogConfig;
 import io.tributary.spi.storage.LogSlice;
@@ -20,6 +22,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,6 +36,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(MmapPartitionLog.class);
+    /** How long a read waits for a segment being swapped out to be replaced (spins, then yields). */
+    private static final int MAX_SPINS = 1 << 20;
 
     private final MmapStorageEngine engine;
     private final PartitionId id;
@@ -62,7 +68,9 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private volatile long logEndOffset;
     private volatile long logStartOffset;
     private volatile long recoveryPoint;
-    private volatile long size;
+    /** Bytes of all segments; the writer and compaction's swaps both change it. */
+    private final AtomicLong size = new AtomicLong();
+
     private LeaderEpochCache epochs;
     private ProducerSnapshots snapshots;
 
@@ -70,6 +78,22 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private final BatchList batchList = new BatchList();
 
     private final ReentrantLock syncLock = new ReentrantLock();
+    /**
+     * Orders changes to the set of segments other than a roll: compaction's swaps against
+     * truncation, retention's deletions and close. Taken after syncLock, never before it. The
+     * append path never takes it; retention only tries it (and leaves the deletion to its next
+     * run when a swap holds it).
+     */
+    private final ReentrantLock structureLock = new ReentrantLock();
+    /** Syncs so far (only counted with {@code test.record.synced.lengths}). Guarded by syncLock. */
+    private long syncs;
+    /** One compaction pass at a time. */
+    private final ReentrantLock compactionLock = new ReentrantLock();
+    /** Below this offset the log is compacted (the cleaner checkpoint). Guarded by structureLock for writes. */
+    private volatile long firstDirtyOffset;
+    /** The earliest delete horizon of a kept tombstone or marker; Long.MAX_VALUE when none. */
+    private volatile long earliestDeleteHorizon = Long.MAX_VALUE;
+
     private volatile boolean closed;
     /** New files since the directory was last flushed. */
     private volatile boolean dirDirty;
@@ -160,6 +184,21 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     }
 
     @Override
+    public boolean preparesAhead() {
+        return engine.preparesAhead();
+    }
+
+    @Override
+    public void prepare(Segment segment) {
+        engine.prepare(segment);
+    }
+
+    @Override
+    public PagePopulator populator() {
+        return engine.populator();
+    }
+
+    @Override
     public void released(Segment segment) {
         if (segment.isRemoved()) {
             engine.runInBackground(() -> {
@@ -197,6 +236,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             return;
         }
         Files.createDirectories(dir);
+        completeSwaps();
         TreeMap<Long, Path> logFiles = new TreeMap<>();
         Set<Long> indexFiles = new HashSet<>();
         Set<Long> timeIndexFiles = new HashSet<>();
@@ -234,6 +274,14 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         }
 
         OptionalLong startCheckpoint = readOffsetCheckpoint(LogFiles.LOG_START_CHECKPOINT);
+        try {
+            Checkpoints.readCleaner(dir.resolve(LogFiles.CLEANER_CHECKPOINT)).ifPresent(c -> {
+                firstDirtyOffset = c.firstDirtyOffset();
+                earliestDeleteHorizon = c.earliestDeleteHorizonMs();
+            });
+        } catch (Checkpoints.MalformedCheckpointException e) {
+            LOG.warn("Partition {}: {}; compaction starts over from the log start", id, e.getMessage());
+        }
         OptionalLong recoveryCheckpoint = readOffsetCheckpoint(LogFiles.RECOVERY_POINT_CHECKPOINT);
         List<EpochEntry> checkpointedEpochs = null;
         try {
@@ -254,7 +302,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             logStartOffset = start;
             logEndOffset = start;
             recoveryPoint = start;
-            size = 0;
+            size.set(0);
             epochs.truncateFromEnd(start);
             snapshots.deleteAbove(start);
             first.activate(config, now);
@@ -340,7 +388,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         for (Segment s : segments.values()) {
             total += s.size;
         }
-        size = total;
+        size.set(total);
         deleteBelowStart();
         last.activate(config, now);
         active = last;
@@ -569,7 +617,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
 
     @Override
     public long sizeInBytes() {
-        return size;
+        return size.get();
     }
 
     @Override
@@ -704,7 +752,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     }
 
     private void publish(BatchList list, int lastIndex, long bytes) {
-        size = size + bytes;
+        size.addAndGet(bytes);
         logEndOffset = list.lastOffset(lastIndex) + 1;
     }
 
@@ -743,10 +791,11 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             segments.remove(old.baseOffset);
             old.markRemoved(engine.nextDeleteTag());
         } else {
-            old.deactivate();
+            // Unmapping and trimming cost milliseconds: the background flush does them.
+            old.stopWritingForRoll();
         }
         Segment next = Segment.create(this, newBase);
-        next.activate(config, now);
+        next.activate(config, now, old.size > 0 ? old.currentChunk() : 0);
         segments.put(newBase, next);
         active = next;
         dirDirty = true;
@@ -767,6 +816,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     break;
                 }
                 if (!s.isRemoved()) {
+                    s.finishDeactivation();
                     s.syncAll();
                 }
             }
@@ -778,9 +828,41 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                 recoveryPoint = newPoint;
                 Checkpoints.writeOffset(dir.resolve(LogFiles.RECOVERY_POINT_CHECKPOINT), newPoint, false);
             }
+            recordSyncedLengths();
         } finally {
             syncLock.unlock();
         }
+    }
+
+    /**
+     * With {@code storage.mmap.test.record.synced.lengths} (power-loss tests only): writes, durably,
+     * how many bytes of each segment file are known durable, and how many syncs ran, to {@code
+     * synced-lengths}: a test cuts the files back to these lengths after a {@code kill -9} to lose
+     * what only the page cache held. Holds syncLock.
+     */
+    private void recordSyncedLengths() throws IOException {
+        if (!engine.settings().recordSyncedLengths()) {
+            return;
+        }
+        syncs++;
+        StringBuilder sb = new StringBuilder();
+        sb.append(Checkpoints.VERSION)
+                .append('\n')
+                .append("syncs ")
+                .append(syncs)
+                .append('\n');
+        for (Segment s : segments.values()) {
+            if (!s.isRemoved()) {
+                sb.append(s.file(LogFiles.LOG).getFileName())
+                        .append(' ')
+                        .append(s.syncedSize)
+                        .append('\n');
+            }
+        }
+        LogFiles.writeAtomically(
+                dir.resolve(LogFiles.SYNCED_LENGTHS),
+                sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                true);
     }
 
     /**
@@ -823,6 +905,8 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                 if (s.isRemoved()) {
                     continue;
                 }
+                // The recovery point is about to pass it: no untrimmed tail may stay behind it.
+                s.finishDeactivation();
                 if (s.syncedSize < s.size) {
                     s.syncLog(false);
                 }
@@ -836,6 +920,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             if (target > recoveryPoint) {
                 recoveryPoint = target;
             }
+            recordSyncedLengths();
         } catch (IOException e) {
             throw failure("sync", e);
         } finally {
@@ -860,6 +945,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         try {
             Map.Entry<Long, Segment> e = segments.floorEntry(offset);
             Segment seg = e != null ? e.getValue() : segments.firstEntry().getValue();
+            int spins = 0;
             while (seg != null) {
                 boolean pinned = seg.tryPin();
                 if (!pinned || seg.isRemoved()) {
@@ -875,7 +961,15 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     Map.Entry<Long, Segment> again = segments.floorEntry(offset);
                     Segment retry = again != null ? again.getValue() : null;
                     if (retry == seg) {
-                        throw new StorageException("Segment " + seg + " is no longer readable");
+                        // A compaction swap is replacing it this very moment: look again shortly.
+                        if (++spins > MAX_SPINS) {
+                            throw new StorageException("Segment " + seg + " is no longer readable");
+                        }
+                        Thread.onSpinWait();
+                        if (spins % 1024 == 0) {
+                            Thread.yield();
+                        }
+                        continue;
                     }
                     seg = retry;
                     continue;
@@ -1013,6 +1107,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             return;
         }
         syncLock.lock();
+        structureLock.lock();
         try {
             Segment seg = segments.floorEntry(offset).getValue();
             int cut;
@@ -1042,7 +1137,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             seg.truncateTo(cut, newEnd);
             seg.activate(config, time.milliseconds());
             active = seg;
-            size = size - removed;
+            size.addAndGet(-removed);
             if (logStartOffset > newEnd) {
                 logStartOffset = newEnd;
                 Checkpoints.writeOffset(dir.resolve(LogFiles.LOG_START_CHECKPOINT), newEnd, true);
@@ -1052,9 +1147,11 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             snapshots.deleteAbove(newEnd);
             recoveryPoint = Math.min(recoveryPoint, newEnd);
             Checkpoints.writeOffset(dir.resolve(LogFiles.RECOVERY_POINT_CHECKPOINT), recoveryPoint, true);
+            lowerFirstDirtyOffset(newEnd);
         } catch (IOException e) {
             throw failure("truncate", e);
         } finally {
+            structureLock.unlock();
             syncLock.unlock();
         }
     }
@@ -1066,6 +1163,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             throw new IllegalArgumentException("offset must be >= 0: " + offset);
         }
         syncLock.lock();
+        structureLock.lock();
         try {
             logEndOffset = Math.min(logEndOffset, offset);
             logStartOffset = offset;
@@ -1077,7 +1175,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             fresh.activate(config, time.milliseconds());
             segments.put(offset, fresh);
             active = fresh;
-            size = 0;
+            size.set(0);
             logEndOffset = offset;
             recoveryPoint = offset;
             epochs.clear();
@@ -1086,9 +1184,13 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             Checkpoints.writeOffset(dir.resolve(LogFiles.LOG_START_CHECKPOINT), offset, true);
             Checkpoints.writeOffset(dir.resolve(LogFiles.RECOVERY_POINT_CHECKPOINT), offset, true);
             dirDirty = false;
+            firstDirtyOffset = offset;
+            earliestDeleteHorizon = Long.MAX_VALUE;
+            writeCleanerCheckpoint();
         } catch (IOException e) {
             throw failure("truncate", e);
         } finally {
+            structureLock.unlock();
             syncLock.unlock();
         }
     }
@@ -1132,7 +1234,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                     deleted += deletePrefix(s -> largestTimestamp(s) < limit, nowMs);
                 }
                 if (cfg.retentionBytes() >= 0) {
-                    long[] excess = {size - cfg.retentionBytes()};
+                    long[] excess = {size.get() - cfg.retentionBytes()};
                     deleted += deletePrefix(
                             s -> {
                                 if (excess[0] - s.size >= 0) {
@@ -1167,6 +1269,17 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
      * active segment, it is rolled first so that it can go (Kafka does the same).
      */
     private int deletePrefix(SegmentPredicate deletable, long nowMs) throws IOException {
+        if (!structureLock.tryLock()) {
+            return 0; // a compaction swap is under way: the next retention run deletes these
+        }
+        try {
+            return deletePrefixLocked(deletable, nowMs);
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    private int deletePrefixLocked(SegmentPredicate deletable, long nowMs) throws IOException {
         List<Segment> prefix = new ArrayList<>();
         for (Segment s : segments.values()) {
             boolean isActive = s == active;
@@ -1190,6 +1303,17 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
 
     /** Deletes the segments wholly below the log start offset (never the active one). */
     private int deleteBelowStart() throws IOException {
+        if (!structureLock.tryLock()) {
+            return 0; // a compaction swap is under way: the next retention run deletes these
+        }
+        try {
+            return deleteBelowStartLocked();
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    private int deleteBelowStartLocked() throws IOException {
         long start = logStartOffset;
         List<Segment> doomed = new ArrayList<>();
         for (Segment s : segments.values()) {
@@ -1210,7 +1334,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private void remove(List<Segment> oldest) throws IOException {
         for (Segment s : oldest) {
             segments.remove(s.baseOffset);
-            size = size - s.size;
+            size.addAndGet(-s.size);
             s.markRemoved(engine.nextDeleteTag());
         }
         long first = segments.firstKey();
@@ -1223,6 +1347,304 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         // Renames need no flush of their own: segments a power loss brings back lie below the
         // durable log start offset and are deleted when the log is loaded.
         snapshots.deleteBelow(logStartOffset);
+    }
+
+    // ------------------------------------------------------------------ compaction (a background thread)
+
+    @Override
+    public CompactionResult compact(CompactionRequest request) {
+        ensureOpen();
+        LogConfig cfg = config;
+        if (!cfg.compactCleanup()) {
+            return CompactionResult.notNeeded(firstDirtyOffset);
+        }
+        if (!compactionLock.tryLock()) {
+            return CompactionResult.aborted(firstDirtyOffset);
+        }
+        try {
+            CompactionResult result = new Compaction(this, request, cfg).run();
+            if (result.outcome() == CompactionResult.Outcome.COMPACTED) {
+                LOG.debug("Partition {}: compacted up to offset {}: {}", id, result.cleanedUpTo(), result);
+            }
+            return result;
+        } catch (IOException e) {
+            if (closed) {
+                return CompactionResult.aborted(firstDirtyOffset);
+            }
+            throw failure("compact", e);
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /** Where the dirty (not yet compacted) part starts. */
+    long firstDirtyOffset() {
+        return firstDirtyOffset;
+    }
+
+    /** The earliest delete horizon among kept tombstones and markers, Long.MAX_VALUE when none. */
+    long earliestDeleteHorizon() {
+        return earliestDeleteHorizon;
+    }
+
+    /**
+     * The segments a compaction pass may work on: every non-active segment wholly below the first
+     * uncleanable offset (the active segment's base, {@code maxOffset}, and the first segment
+     * holding a record younger than {@code min.compaction.lag.ms}). Null when the log is closed.
+     */
+    Compaction.View compactionView(long nowMs, long maxOffset) throws IOException {
+        structureLock.lock();
+        try {
+            if (closed) {
+                return null;
+            }
+            LogConfig cfg = config;
+            Segment act = active;
+            long end = Math.min(act.baseOffset, maxOffset);
+            List<Segment> all = new ArrayList<>(segments.values());
+            if (cfg.minCompactionLagMs() > 0) {
+                for (Segment s : all) {
+                    if (s == act || s.baseOffset >= end) {
+                        break;
+                    }
+                    if (s.stats().maxTimestamp() > nowMs - cfg.minCompactionLagMs()) {
+                        end = s.baseOffset;
+                        break;
+                    }
+                }
+            }
+            List<Segment> cleanable = new ArrayList<>();
+            List<Integer> sizes = new ArrayList<>();
+            long cleanableEnd = all.isEmpty() ? end : all.getFirst().baseOffset;
+            for (int i = 0; i + 1 < all.size(); i++) {
+                Segment s = all.get(i);
+                long next = all.get(i + 1).baseOffset;
+                if (s == act || s.isActive() || next > end) {
+                    break;
+                }
+                cleanable.add(s);
+                sizes.add(s.size);
+                cleanableEnd = next;
+            }
+            long start = logStartOffset;
+            long firstDirty = Math.clamp(
+                    firstDirtyOffset,
+                    cleanable.isEmpty() ? start : cleanable.getFirst().baseOffset,
+                    Math.max(cleanableEnd, start));
+            return new Compaction.View(cleanable, sizes, start, firstDirty, cleanableEnd);
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /**
+     * Puts a compacted segment in place of {@code group}, if the group is still what the pass
+     * read (same segments, same sizes, none active or removed); else gives up and returns false.
+     *
+     * <p>Crash safety: the new segment's files are durable (as {@code .cleaned} files) before
+     * this starts; the manifest naming the replaced segments is written durably first and is the
+     * commit point: from then on, loading completes the swap ({@link #completeSwaps}). In memory
+     * the new segment replaces the group's first segment in one step, so a reader sees either
+     * the old segments or the new one; then the old ones are removed (their files renamed
+     * {@code .deleted}, deleted once no slice reads them) and the new files get their final
+     * names through hard links, so that a reader opening them meanwhile finds them under either
+     * name.
+     */
+    boolean swapIn(List<Segment> group, List<Integer> sizes, CleanedSegment out) throws IOException {
+        structureLock.lock();
+        try {
+            if (closed || deleting) {
+                return false;
+            }
+            for (int i = 0; i < group.size(); i++) {
+                Segment s = group.get(i);
+                if (s.isRemoved() || s.isActive() || segments.get(s.baseOffset) != s || s.size != sizes.get(i)) {
+                    return false;
+                }
+            }
+            long base = out.baseOffset();
+            MmapStorageEngine.SwapObserver observer = engine.swapObserver();
+            observer.at(MmapStorageEngine.SwapStep.CLEANED_WRITTEN, dir);
+            Path manifest = dir.resolve(LogFiles.offsetName(base) + LogFiles.SWAP);
+            Checkpoints.writeSwapManifest(
+                    manifest, group.stream().map(g -> g.baseOffset).toList());
+            observer.at(MmapStorageEngine.SwapStep.MANIFEST_WRITTEN, dir);
+            // Committed: a crash from here on finishes the swap when the log is loaded.
+            Segment fresh = Segment.compacted(
+                    this,
+                    base,
+                    (int) out.size(),
+                    out.index().count(),
+                    out.hasAbortedTxns(),
+                    Segment.statsOf(out.index(), out.size() == 0 ? base : out.nextOffset()),
+                    LogFiles.CLEANED);
+            segments.put(base, fresh);
+            long removed = 0;
+            for (Segment s : group) {
+                if (s.baseOffset != base) {
+                    segments.remove(s.baseOffset, s);
+                }
+                removed += s.size;
+                s.markRemoved(engine.nextDeleteTag());
+            }
+            size.addAndGet(out.size() - removed);
+            observer.at(MmapStorageEngine.SwapStep.OLD_REMOVED, dir);
+            for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+                Path cleaned = dir.resolve(LogFiles.offsetName(base) + suffix + LogFiles.CLEANED);
+                if (Files.exists(cleaned)) {
+                    linkOrMove(cleaned, dir.resolve(LogFiles.offsetName(base) + suffix));
+                }
+            }
+            fresh.finalNames();
+            observer.at(MmapStorageEngine.SwapStep.LINKED, dir);
+            for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+                Files.deleteIfExists(dir.resolve(LogFiles.offsetName(base) + suffix + LogFiles.CLEANED));
+            }
+            LogFiles.fsyncDir(dir);
+            observer.at(MmapStorageEngine.SwapStep.CLEANED_UNLINKED, dir);
+            Files.delete(manifest);
+            observer.at(MmapStorageEngine.SwapStep.MANIFEST_DELETED, dir);
+            return true;
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** Gives {@code from}'s file the name {@code to} as well (a hard link), or moves it where links are not supported. */
+    private static void linkOrMove(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                throw (IOException) e;
+            }
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Whether the segments of a compaction view are all still there as the view saw them. */
+    boolean stillHolds(Compaction.View view) {
+        structureLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            for (int i = 0; i < view.cleanable().size(); i++) {
+                Segment s = view.cleanable().get(i);
+                if (s.isRemoved()
+                        || s.isActive()
+                        || segments.get(s.baseOffset) != s
+                        || s.size != view.sizes().get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** A pass finished: the log is compacted below {@code mapEnd}. */
+    void compacted(long mapEnd, long earliestHorizon) {
+        structureLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            firstDirtyOffset = Math.min(Math.max(firstDirtyOffset, mapEnd), logEndOffset);
+            earliestDeleteHorizon = earliestHorizon;
+            writeCleanerCheckpoint();
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** The log was truncated at {@code end}: nothing at or past it is compacted any more. */
+    private void lowerFirstDirtyOffset(long end) {
+        if (firstDirtyOffset > end) {
+            firstDirtyOffset = end;
+            writeCleanerCheckpoint();
+        }
+    }
+
+    private void writeCleanerCheckpoint() {
+        try {
+            Checkpoints.writeCleaner(
+                    dir.resolve(LogFiles.CLEANER_CHECKPOINT),
+                    new Checkpoints.CleanerState(firstDirtyOffset, earliestDeleteHorizon));
+        } catch (IOException e) {
+            // Only costs work: the next pass starts from an older checkpoint.
+            LOG.warn("Partition {}: writing the cleaner checkpoint failed: {}", id, e.getMessage());
+        }
+    }
+
+    /**
+     * Finishes the compaction swaps a crash interrupted (see {@link #swapIn}): for each manifest
+     * whose new log file is still under its {@code .cleaned} name, the replaced segments' files
+     * are deleted and the new ones renamed into place; then the manifest goes. Stray {@code
+     * .cleaned} files (a pass that never committed) are deleted. Runs before the segments are
+     * listed.
+     */
+    private void completeSwaps() throws IOException {
+        List<Path> manifests = new ArrayList<>();
+        List<Path> cleaned = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (LogFiles.parseOffset(name, LogFiles.SWAP).isPresent()) {
+                    manifests.add(f);
+                } else if (name.endsWith(LogFiles.CLEANED)) {
+                    cleaned.add(f);
+                }
+            }
+        }
+        if (manifests.isEmpty() && cleaned.isEmpty()) {
+            return;
+        }
+        for (Path manifest : manifests) {
+            String baseName = manifest.getFileName().toString().substring(0, 20);
+            List<Long> replaced;
+            try {
+                replaced = Checkpoints.readSwapManifest(manifest);
+            } catch (Checkpoints.MalformedCheckpointException e) {
+                // Written atomically and durably before anything else: a torn one never committed.
+                LOG.warn("Partition {}: ignoring a malformed compaction manifest: {}", id, e.getMessage());
+                Files.delete(manifest);
+                continue;
+            }
+            if (Files.exists(dir.resolve(baseName + LogFiles.LOG + LogFiles.CLEANED))) {
+                for (long old : replaced) {
+                    for (String suffix :
+                            List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+                        Files.deleteIfExists(dir.resolve(LogFiles.offsetName(old) + suffix));
+                    }
+                }
+                for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
+                    Path from = dir.resolve(baseName + suffix + LogFiles.CLEANED);
+                    if (Files.exists(from)) {
+                        Files.move(
+                                from,
+                                dir.resolve(baseName + suffix),
+                                StandardCopyOption.ATOMIC_MOVE,
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                LOG.info(
+                        "Partition {}: completed a compaction swap of segments {} that a crash interrupted",
+                        id,
+                        replaced);
+            }
+            LogFiles.fsyncDir(dir);
+            Files.delete(manifest);
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (f.getFileName().toString().endsWith(LogFiles.CLEANED)) {
+                    Files.delete(f);
+                }
+            }
+        }
+        LogFiles.fsyncDir(dir);
     }
 
     // ------------------------------------------------------------------ snapshots and transactions
@@ -1303,6 +1725,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     void close(boolean fileSystemWillBeSynced) {
         IOException failure = null;
         syncLock.lock();
+        structureLock.lock();
         try {
             if (closed) {
                 return;
@@ -1310,6 +1733,9 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
             closed = true;
             try {
                 active.deactivate();
+                for (Segment s : segments.values()) {
+                    s.finishDeactivation();
+                }
                 if (fileSystemWillBeSynced) {
                     if (createdUnflushed) {
                         createdUnflushed = false;
@@ -1335,6 +1761,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
                 }
             }
         } finally {
+            structureLock.unlock();
             syncLock.unlock();
         }
         engine.closed(this, failure == null);
@@ -1347,12 +1774,14 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     void closeForDelete() {
         deleting = true;
         syncLock.lock();
+        structureLock.lock();
         try {
             closed = true;
             for (Segment s : segments.values()) {
                 s.releaseResources();
             }
         } finally {
+            structureLock.unlock();
             syncLock.unlock();
         }
     }

@@ -20,11 +20,21 @@ import io.tributary.spi.plugin.PluginSettings;
  *     segment; each next one doubles up to the maximum, so disk use tracks data
  * @param reserveMaxChunkBytes {@code reserve.chunk.max.bytes}: the largest disk reservation
  * @param fallocate {@code fallocate}: reserve disk space with {@code posix_fallocate} (through
- *     FFM) when the platform has it, instead of writing zeros (the default). Measured on ext4, the
- *     first write through a mapping into a fallocated (unwritten) page costs milliseconds, into a
- *     zero-filled page microseconds; both reserve real blocks, so a full disk fails the append
+ *     FFM) when the platform has it, instead of the default: faulting the pages in through the
+ *     mapping ({@code madvise(MADV_POPULATE_WRITE)}) with native access, else writing zeros.
+ *     Measured on ext4, the first write through a mapping into a fallocated (unwritten) page
+ *     costs milliseconds, into a populated or zero-filled page microseconds; all of them reserve
+ *     real blocks, so a full disk fails the reservation (and the append), never the copy
  * @param backgroundThreads {@code background.threads}: threads that flush rolled segments and
  *     delete files
+ * @param prepareThreads {@code prepare.threads}: threads that reserve disk space ahead of busy
+ *     writers and fault the pages in, so that an append is a copy into memory that is already
+ *     mapped; 0 leaves every reservation to the writer (appends then pay for it, chunk by chunk)
+ * @param recordSyncedLengths {@code test.record.synced.lengths}: for power-loss tests only: each
+ *     sync also records, durably, the length of every segment file it made durable (file {@code
+ *     synced-lengths} in the partition directory), so a test can cut the files back to it after
+ *     a {@code kill -9} and so simulate losing what the page cache held. Costs a write and a flush
+ *     per sync
  */
 record MmapSettings(
         int maxOpenFiles,
@@ -33,7 +43,9 @@ record MmapSettings(
         long reserveMinChunkBytes,
         long reserveMaxChunkBytes,
         boolean fallocate,
-        int backgroundThreads) {
+        int backgroundThreads,
+        int prepareThreads,
+        boolean recordSyncedLengths) {
 
     static final String MAX_OPEN_FILES = "max.open.files";
     static final String MAX_MAPPED_FILES = "max.mapped.files";
@@ -42,9 +54,12 @@ record MmapSettings(
     static final String RESERVE_CHUNK_MAX_BYTES = "reserve.chunk.max.bytes";
     static final String FALLOCATE = "fallocate";
     static final String BACKGROUND_THREADS = "background.threads";
+    static final String PREPARE_THREADS = "prepare.threads";
+    static final String RECORD_SYNCED_LENGTHS = "test.record.synced.lengths";
 
     /** 10,000 busy partitions hold one file and three mappings each. */
-    static final MmapSettings DEFAULT = new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2);
+    static final MmapSettings DEFAULT =
+            new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2, 1, false);
 
     private static final long PAGE = 4096;
 
@@ -73,6 +88,10 @@ record MmapSettings(
             throw new IllegalArgumentException(
                     "storage.mmap." + BACKGROUND_THREADS + " must be at least 1: " + backgroundThreads);
         }
+        if (prepareThreads < 0) {
+            throw new IllegalArgumentException(
+                    "storage.mmap." + PREPARE_THREADS + " must be at least 0: " + prepareThreads);
+        }
     }
 
     /**
@@ -88,6 +107,8 @@ record MmapSettings(
                 s.getLong(RESERVE_CHUNK_MIN_BYTES, DEFAULT.reserveMinChunkBytes),
                 s.getLong(RESERVE_CHUNK_MAX_BYTES, DEFAULT.reserveMaxChunkBytes),
                 s.getBoolean(FALLOCATE, DEFAULT.fallocate),
-                s.getInt(BACKGROUND_THREADS, DEFAULT.backgroundThreads));
+                s.getInt(BACKGROUND_THREADS, DEFAULT.backgroundThreads),
+                s.getInt(PREPARE_THREADS, DEFAULT.prepareThreads),
+                s.getBoolean(RECORD_SYNCED_LENGTHS, DEFAULT.recordSyncedLengths));
     }
 }

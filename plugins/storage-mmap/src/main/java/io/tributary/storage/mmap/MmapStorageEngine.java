@@ -73,6 +73,31 @@ final class MmapStorageEngine implements StorageEngine {
         void run() throws IOException;
     }
 
+    /**
+     * Told of each step of a compaction swap, in the swapping thread, with the partition's
+     * directory: tests copy the directory at a step to see what a crash there leaves behind.
+     */
+    @FunctionalInterface
+    interface SwapObserver {
+        void at(SwapStep step, Path partitionDir) throws IOException;
+    }
+
+    /** The steps of a compaction swap, in order. */
+    enum SwapStep {
+        /** The new segment's files are durable under their temporary names; nothing committed. */
+        CLEANED_WRITTEN,
+        /** The manifest is durable: the swap is committed. */
+        MANIFEST_WRITTEN,
+        /** The replaced segments' files are renamed away. */
+        OLD_REMOVED,
+        /** The new files have their final names (and still their temporary ones). */
+        LINKED,
+        /** The temporary names are gone; only the manifest remains. */
+        CLEANED_UNLINKED,
+        /** Done. */
+        MANIFEST_DELETED
+    }
+
     private final List<Path> logDirs;
     private final MmapSettings settings;
     private final Time time;
@@ -82,18 +107,26 @@ final class MmapStorageEngine implements StorageEngine {
     private final FileSystemSync fileSystemSync = FileSystemSync.load();
 
     private final ThreadPoolExecutor background;
+    /** Reserves space and faults pages in ahead of busy writers; null with {@code prepare.threads=0}. */
+    private final ThreadPoolExecutor preparer;
+    /** Null without native access. */
+    private final PagePopulator populator;
+
     private final ConcurrentHashMap<String, Holder> partitions = new ConcurrentHashMap<>();
     private final Map<Path, AtomicInteger> partitionsPerDir = new LinkedHashMap<>();
     private final String tagPrefix = Long.toHexString(UUID.randomUUID().getMostSignificantBits() & 0xFFFFFFFFL);
     private final AtomicLong tags = new AtomicLong();
     private final AtomicInteger pendingTasks = new AtomicInteger();
+    private volatile SwapObserver swapObserver = (step, dir) -> {};
     private volatile boolean closed;
 
-    private MmapStorageEngine(List<Path> logDirs, MmapSettings settings, Time time, SpaceReserver reserver) {
+    private MmapStorageEngine(
+            List<Path> logDirs, MmapSettings settings, Time time, SpaceReserver reserver, PagePopulator populator) {
         this.logDirs = List.copyOf(logDirs);
         this.settings = settings;
         this.time = time;
         this.reserver = reserver;
+        this.populator = populator;
         this.resources = new ResourceCache(settings.maxOpenFiles(), settings.maxMappedFiles());
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
@@ -108,6 +141,22 @@ final class MmapStorageEngine implements StorageEngine {
                 TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(),
                 factory);
+        if (settings.prepareThreads() > 0) {
+            AtomicInteger preparers = new AtomicInteger();
+            this.preparer = new ThreadPoolExecutor(
+                    settings.prepareThreads(),
+                    settings.prepareThreads(),
+                    0,
+                    TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "tributary-mmap-prepare-" + preparers.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+        } else {
+            this.preparer = null;
+        }
     }
 
     /**
@@ -119,16 +168,26 @@ final class MmapStorageEngine implements StorageEngine {
      */
     static MmapStorageEngine open(StorageContext context) {
         MmapSettings settings = MmapSettings.from(context.settings());
-        return open(context, settings, SpaceReserver.platformDefault(settings.fallocate()));
+        PagePopulator populator = PagePopulator.load();
+        return open(context, settings, SpaceReserver.platformDefault(settings.fallocate(), populator), populator);
     }
 
     /** Opens with a chosen space reserver (tests inject failures through it). */
     static MmapStorageEngine open(StorageContext context, MmapSettings settings, SpaceReserver reserver) {
-        MmapStorageEngine engine = new MmapStorageEngine(context.logDirs(), settings, context.time(), reserver);
+        return open(context, settings, reserver, PagePopulator.load());
+    }
+
+    private static MmapStorageEngine open(
+            StorageContext context, MmapSettings settings, SpaceReserver reserver, PagePopulator populator) {
+        MmapStorageEngine engine =
+                new MmapStorageEngine(context.logDirs(), settings, context.time(), reserver, populator);
         try {
             engine.scan();
         } catch (IOException | RuntimeException e) {
             engine.background.shutdownNow();
+            if (engine.preparer != null) {
+                engine.preparer.shutdownNow();
+            }
             if (e instanceof StorageException se) {
                 throw se;
             }
@@ -204,6 +263,37 @@ final class MmapStorageEngine implements StorageEngine {
 
     MmapSettings settings() {
         return settings;
+    }
+
+    PagePopulator populator() {
+        return populator;
+    }
+
+    SwapObserver swapObserver() {
+        return swapObserver;
+    }
+
+    /** Tests watch compaction swaps through this. */
+    void swapObserver(SwapObserver observer) {
+        this.swapObserver = observer;
+    }
+
+    /** Whether busy writers get their space reserved ahead of them ({@code prepare.threads > 0}). */
+    boolean preparesAhead() {
+        return preparer != null && !closed;
+    }
+
+    /**
+     * Queues the segment's preparation (reserve the next chunk, fault its pages in) on a preparer
+     * thread. The segment queues itself at most once at a time; a task left over after the
+     * segment stopped being active does nothing.
+     */
+    void prepare(Segment segment) {
+        try {
+            preparer.execute(segment.prepareTask());
+        } catch (RejectedExecutionException e) {
+            // closing: the writer reserves for itself, as without preparers
+        }
     }
 
     /** A unique suffix for the files of a removed segment. */
@@ -463,6 +553,9 @@ final class MmapStorageEngine implements StorageEngine {
             failedDirs.addAll(logDirs);
         } finally {
             closers.shutdown();
+        }
+        if (preparer != null) {
+            preparer.shutdownNow();
         }
         background.shutdown();
         try {

@@ -28,7 +28,39 @@ final class ResourceCache {
         TIME_INDEX
     }
 
-    private record Key(Segment segment, Kind kind) {}
+    /** A cache key: one resource of one segment. */
+    record Key(Segment segment, Kind kind) {}
+
+    /** The keys of one segment's resources, made once per segment (lookups then allocate nothing). */
+    static final class Keys {
+        private final Key logFile;
+        private final Key window;
+        private final Key offsetIndex;
+        private final Key timeIndex;
+
+        Keys(Segment segment) {
+            logFile = new Key(segment, Kind.LOG_FILE);
+            window = new Key(segment, Kind.LOG_WINDOW);
+            offsetIndex = new Key(segment, Kind.OFFSET_INDEX);
+            timeIndex = new Key(segment, Kind.TIME_INDEX);
+        }
+
+        Key logFile() {
+            return logFile;
+        }
+
+        Key window() {
+            return window;
+        }
+
+        Key offsetIndex() {
+            return offsetIndex;
+        }
+
+        Key timeIndex() {
+            return timeIndex;
+        }
+    }
 
     /** Opens or maps a resource on a cache miss. */
     @FunctionalInterface
@@ -65,8 +97,7 @@ final class ResourceCache {
     }
 
     /** A retained open file of the segment's log. */
-    OpenFile acquireFile(Segment segment, Loader<FileChannel> opener) throws IOException {
-        Key key = new Key(segment, Kind.LOG_FILE);
+    OpenFile acquireFile(Key key, Loader<FileChannel> opener) throws IOException {
         while (true) {
             OpenFile f = load(files, key, () -> new OpenFile(opener.load(), liveFiles));
             if (f.tryRetain()) {
@@ -77,8 +108,7 @@ final class ResourceCache {
     }
 
     /** A retained index mapping of the segment. */
-    Mapping acquireIndex(Segment segment, Kind kind, Loader<Mapping> mapper) throws IOException {
-        Key key = new Key(segment, kind);
+    Mapping acquireIndex(Key key, Loader<Mapping> mapper) throws IOException {
         while (true) {
             Mapping m = load(mappings, key, mapper);
             if (m.tryRetain()) {
@@ -92,8 +122,7 @@ final class ResourceCache {
      * A retained writable window of the segment's log covering {@code [position, position +
      * length)}; a cached window that does not cover it is dropped and a new one mapped.
      */
-    Mapping acquireWindow(Segment segment, long position, long length, Loader<Mapping> mapper) throws IOException {
-        Key key = new Key(segment, Kind.LOG_WINDOW);
+    Mapping acquireWindow(Key key, long position, long length, Loader<Mapping> mapper) throws IOException {
         while (true) {
             Mapping m = load(mappings, key, mapper);
             if (m.covers(position, length) && m.tryRetain()) {
@@ -103,20 +132,37 @@ final class ResourceCache {
         }
     }
 
-    /** Drops the cache's reference to one resource of the segment (in-use ones close on release). */
-    void invalidate(Segment segment, Kind kind) {
-        if (kind == Kind.LOG_FILE) {
-            files.invalidate(new Key(segment, kind));
+    /**
+     * Caches a mapping made outside {@link #acquireWindow} (the preparer maps the writer's next
+     * window ahead of time), replacing and releasing the one cached before.
+     */
+    void install(Key key, Mapping mapping) {
+        mappings.put(key, mapping);
+    }
+
+    /** Records a use of the segment's cached resources that bypassed the cache (a fast path). */
+    void touch(Keys keys) {
+        files.getIfPresent(keys.logFile);
+        mappings.getIfPresent(keys.window);
+        mappings.getIfPresent(keys.offsetIndex);
+        mappings.getIfPresent(keys.timeIndex);
+    }
+
+    /** Drops the cache's reference to one resource (in-use ones close on release). */
+    void invalidate(Key key) {
+        if (key.kind() == Kind.LOG_FILE) {
+            files.invalidate(key);
         } else {
-            mappings.invalidate(new Key(segment, kind));
+            mappings.invalidate(key);
         }
     }
 
     /** Drops the cache's references to every resource of the segment. */
-    void invalidateAll(Segment segment) {
-        for (Kind kind : Kind.values()) {
-            invalidate(segment, kind);
-        }
+    void invalidateAll(Keys keys) {
+        invalidate(keys.logFile);
+        invalidate(keys.window);
+        invalidate(keys.offsetIndex);
+        invalidate(keys.timeIndex);
     }
 
     /** Runs pending cache maintenance (evictions are otherwise amortized over later calls). */

@@ -21,7 +21,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One segment of a partition log: a {@code .log} file of whole batches and its two sparse
@@ -43,6 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is gone.
  */
 final class Segment {
+    private static final Logger LOG = LoggerFactory.getLogger(Segment.class);
     /** What a segment needs from its partition and engine. */
     interface Owner {
         Path dir();
@@ -55,6 +60,18 @@ final class Segment {
 
         /** The last pin of a removed segment is gone: delete its files (in the background). */
         void released(Segment segment);
+
+        /** Whether {@link #prepare} is served (preparer threads exist). */
+        boolean preparesAhead();
+
+        /**
+         * Runs {@link Segment#prepareAhead()} soon on a preparer thread (the caller has made
+         * sure it is queued once).
+         */
+        void prepare(Segment segment);
+
+        /** Faults mapped pages in ahead of the writer; null without native access. */
+        PagePopulator populator();
     }
 
     /**
@@ -75,19 +92,38 @@ final class Segment {
     private static final long INDEX_MAX_CHUNK = 256 * 1024;
     private static final int TXN_MAGIC = 0x5454584E; // "TTXN"
     private static final int TXN_ENTRY = 32;
+    /** Appends between two notes to the resource cache that the writer's mappings are in use. */
+    private static final int TOUCH_EVERY = 64;
+    /** The preparer reserves this much at a time (a writer needing the space waits for one step). */
+    private static final long PREPARE_STEP = 256 * 1024;
 
     final long baseOffset;
     private final Owner owner;
     private final String name;
     private volatile String deletedTag;
+    /** Appended to the file names until a compaction swap has given them their final names. */
+    private volatile String pendingSuffix = "";
+
     private final AtomicInteger pins = new AtomicInteger(1);
+    /** This segment's cache keys, made once so the append path allocates none. */
+    private final ResourceCache.Keys keys;
 
     /** Bytes of whole batches. */
     volatile int size;
     /** Entries in each index. */
     volatile int indexEntries;
-    /** Null until computed (a cold segment computes it on first use). */
-    private volatile Stats stats;
+    /**
+     * What the segment holds ({@link Stats}), unknown until computed (a cold segment computes it on
+     * first use). Fields rather than a record so the writer publishes without allocating. Guarded
+     * by statsLock.
+     */
+    private final Object statsLock = new Object();
+
+    private boolean statsKnown;
+    private long statMaxTimestamp;
+    private long statOffsetOfMax;
+    private int statEpochOfMax;
+    private long statNextOffset;
     /** True while this is the partition's active segment (its indexes are mapped writable). */
     private volatile boolean active;
     /** Bytes known durable (forced); tests use it to simulate a power loss. */
@@ -97,10 +133,39 @@ final class Segment {
     private volatile boolean hasTxnFile;
     private volatile boolean txnDirty;
 
+    /**
+     * The writer's last writable window and index mappings: fast-path pointers that hold no
+     * reference of their own (the cache does); users {@link SharedResource#tryRetain()} them and
+     * go back to the cache when that fails or the window does not cover the write.
+     */
+    private volatile Mapping window;
+
+    private volatile Mapping offsetIndexMap;
+    private volatile Mapping timeIndexMap;
+    /**
+     * How much of the log file is reserved on disk. Moved up by the writer and by the preparer
+     * ({@link #prepareAhead()}), both under reserveLock, which also orders them against the
+     * segment stopping being active (a trim must not race a reservation past it).
+     */
+    private volatile long logReserved;
+
+    private final ReentrantLock reserveLock = new ReentrantLock();
+    /** The config the active segment was activated with (the preparer's bound on reservations). */
+    private volatile LogConfig activeConfig;
+    /** A preparation is queued and has not started yet. */
+    private final AtomicBoolean prepareQueued = new AtomicBoolean();
+    /** The preparer's task, made once. */
+    private final Runnable prepareTask = this::prepareAhead;
+
     // Writer-only state of the active segment.
     private IndexBuilder rule;
     private int indexCapacity;
-    private long logReserved;
+    private int appendsSinceTouch;
+    /** The smallest chunk to reserve (a rolled-over busy partition keeps its pace). */
+    private volatile long chunkFloor;
+    /** Stopped writing at a roll; the mappings are dropped and the files trimmed later. */
+    private volatile boolean pendingTrim;
+
     private long indexReserved;
     private long timeReserved;
     /** When the segment.ms clock of this segment started; -1 until its first append. */
@@ -110,11 +175,42 @@ final class Segment {
         this.owner = owner;
         this.baseOffset = baseOffset;
         this.name = LogFiles.offsetName(baseOffset);
+        this.keys = new ResourceCache.Keys(this);
         this.size = size;
         this.indexEntries = indexEntries;
-        this.stats = stats;
+        if (stats != null) {
+            setStats(stats.maxTimestamp(), stats.offsetOfMaxTimestamp(), stats.epochOfMax(), stats.nextOffset());
+        }
         this.syncedSize = size;
         this.hasTxnFile = hasTxnFile;
+    }
+
+    /** The segment's cache keys. */
+    ResourceCache.Keys keys() {
+        return keys;
+    }
+
+    private void setStats(long maxTimestamp, long offsetOfMax, int epochOfMax, long nextOffset) {
+        synchronized (statsLock) {
+            statMaxTimestamp = maxTimestamp;
+            statOffsetOfMax = offsetOfMax;
+            statEpochOfMax = epochOfMax;
+            statNextOffset = nextOffset;
+            statsKnown = true;
+        }
+    }
+
+    private void forgetStats() {
+        synchronized (statsLock) {
+            statsKnown = false;
+        }
+    }
+
+    /** The published stats, or null when not computed yet. */
+    private Stats knownStats() {
+        synchronized (statsLock) {
+            return statsKnown ? new Stats(statMaxTimestamp, statOffsetOfMax, statEpochOfMax, statNextOffset) : null;
+        }
     }
 
     /**
@@ -148,7 +244,24 @@ final class Segment {
 
     Path file(String suffix) {
         String tag = deletedTag;
-        return owner.dir().resolve(name + suffix + (tag == null ? "" : "." + tag + LogFiles.DELETED));
+        return owner.dir().resolve(name + suffix + pendingSuffix + (tag == null ? "" : "." + tag + LogFiles.DELETED));
+    }
+
+    /**
+     * A segment compaction has just written: its files still carry {@code suffix} (they are
+     * {@code .cleaned} files) until the swap gives them their final names ({@link
+     * #finalNames()}), so that it can be served from the moment it replaces its group.
+     */
+    static Segment compacted(
+            Owner owner, long baseOffset, int size, int indexEntries, boolean hasTxnFile, Stats stats, String suffix) {
+        Segment s = new Segment(owner, baseOffset, size, indexEntries, stats, hasTxnFile);
+        s.pendingSuffix = suffix;
+        return s;
+    }
+
+    /** The files now exist under their final names too (hard links): use those from now on. */
+    void finalNames() {
+        pendingSuffix = "";
     }
 
     boolean tryPin() {
@@ -182,9 +295,7 @@ final class Segment {
      * when the last slice reading them is released.
      */
     void markRemoved(String tag) throws IOException {
-        synchronized (this) {
-            active = false;
-        }
+        stopWriting();
         List<Path> before = new ArrayList<>();
         for (String suffix : List.of(LogFiles.LOG, LogFiles.INDEX, LogFiles.TIME_INDEX, LogFiles.TXN_INDEX)) {
             before.add(file(suffix));
@@ -199,13 +310,13 @@ final class Segment {
                 // not every segment has every file (a txn index is optional)
             }
         }
-        owner.resources().invalidateAll(this);
+        owner.resources().invalidateAll(keys);
         unpin();
     }
 
     /** Drops the cached resources of a segment whose log is closing (no rename, no delete). */
     void releaseResources() {
-        owner.resources().invalidateAll(this);
+        owner.resources().invalidateAll(keys);
     }
 
     void deleteFiles() throws IOException {
@@ -216,7 +327,16 @@ final class Segment {
 
     /** A retained open file of the log; release it when done. */
     OpenFile acquireFile() throws IOException {
-        return owner.resources().acquireFile(this, () -> open(LogFiles.LOG, true));
+        return owner.resources().acquireFile(keys.logFile(), () -> open(LogFiles.LOG, true));
+    }
+
+    /**
+     * A read-only channel of the log file of the caller's own, not the cached one: a background
+     * thread that may be interrupted must not read through a shared channel (an interrupt closes
+     * the channel it interrupts). The caller closes it.
+     */
+    FileChannel openForRead() throws IOException {
+        return open(LogFiles.LOG, false);
     }
 
     private FileChannel open(String suffix, boolean write) throws IOException {
@@ -237,7 +357,26 @@ final class Segment {
     }
 
     private Mapping acquireIndex(Kind kind) throws IOException {
-        return owner.resources().acquireIndex(this, kind, () -> mapIndex(kind));
+        ResourceCache.Key key = kind == Kind.OFFSET_INDEX ? keys.offsetIndex() : keys.timeIndex();
+        return owner.resources().acquireIndex(key, () -> mapIndex(kind));
+    }
+
+    /** The writer's retained writable mapping of an index: the fast-path pointer, else the cache. */
+    private Mapping writerIndex(Kind kind) throws IOException {
+        boolean offsets = kind == Kind.OFFSET_INDEX;
+        Mapping m = offsets ? offsetIndexMap : timeIndexMap;
+        if (m != null && m.tryRetain()) {
+            return m;
+        }
+        m = acquireIndex(kind);
+        if (m.writable) {
+            if (offsets) {
+                offsetIndexMap = m;
+            } else {
+                timeIndexMap = m;
+            }
+        }
+        return m;
     }
 
     private Mapping mapIndex(Kind kind) throws IOException {
@@ -340,12 +479,12 @@ final class Segment {
 
     /** Recovery scanned the segment and knows what it holds. */
     void recovered(Stats scanned) {
-        stats = scanned;
+        setStats(scanned.maxTimestamp(), scanned.offsetOfMaxTimestamp(), scanned.epochOfMax(), scanned.nextOffset());
     }
 
     /** What the segment holds; computed from the indexes and one interval of headers if needed. */
     Stats stats() throws IOException {
-        Stats s = stats;
+        Stats s = knownStats();
         if (s != null) {
             return s;
         }
@@ -386,8 +525,11 @@ final class Segment {
             f.release();
         }
         s = new Stats(maxTs, offsetOfMax, epochOfMax, next);
-        if (limit == size) {
-            stats = s;
+        synchronized (statsLock) {
+            // Publish only what still describes the whole segment (the writer may have appended).
+            if (limit == size && !statsKnown) {
+                setStats(maxTs, offsetOfMax, epochOfMax, next);
+            }
         }
         return s;
     }
@@ -496,12 +638,29 @@ final class Segment {
         return active;
     }
 
+    /** The index entries written for this segment by its rule ({@link IndexBuilder}), for stats. */
+    static Stats statsOf(IndexBuilder index, long nextOffset) {
+        return new Stats(index.maxTimestamp(), index.offsetOfMaxTimestamp(), index.epochOfMax(), nextOffset);
+    }
+
     /**
      * Makes this the writable segment: resumes the indexing rule and the disk reservations where
      * the data ends. Cached read-only index mappings are dropped so that the next use maps them
      * writable.
      */
     void activate(LogConfig config, long nowMs) throws IOException {
+        activate(config, nowMs, 0);
+    }
+
+    /**
+     * {@link #activate(LogConfig, long)} for a segment that follows a busy one: reservations
+     * start at {@code chunkFloor} bytes rather than the minimum, so the preparer keeps ahead of
+     * the writer from the first append on.
+     */
+    void activate(LogConfig config, long nowMs, long chunkFloor) throws IOException {
+        // An active segment is never trimmed behind the writer's back.
+        pendingTrim = false;
+        this.chunkFloor = chunkFloor;
         Stats s = stats();
         int entries = indexEntries;
         int lastIndexed = 0;
@@ -527,16 +686,22 @@ final class Segment {
             long first = firstBatchTimestamp();
             rollingBasedMs = first >= 0 ? Math.min(first, nowMs) : nowMs;
         }
-        synchronized (this) {
-            indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
-            logReserved = size;
-            indexReserved = IndexFormat.offsetFileSize(entries);
-            timeReserved = IndexFormat.timeFileSize(entries);
-            active = true;
+        reserveLock.lock();
+        try {
+            synchronized (this) {
+                indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
+                logReserved = size;
+                indexReserved = IndexFormat.offsetFileSize(entries);
+                timeReserved = IndexFormat.timeFileSize(entries);
+                activeConfig = config;
+                active = true;
+            }
+        } finally {
+            reserveLock.unlock();
         }
         // After the flag: a read-only mapping loaded before it is dropped, later loads are writable.
-        owner.resources().invalidate(this, Kind.OFFSET_INDEX);
-        owner.resources().invalidate(this, Kind.TIME_INDEX);
+        owner.resources().invalidate(keys.offsetIndex());
+        owner.resources().invalidate(keys.timeIndex());
     }
 
     /**
@@ -544,13 +709,58 @@ final class Segment {
      * (a mapping cannot shrink a file, and preallocated space must not outlive the segment).
      */
     void deactivate() throws IOException {
-        synchronized (this) {
-            active = false;
+        stopWriting();
+        dropMappingsAndTrim();
+    }
+
+    /**
+     * Stops writing at a roll and leaves the rest of {@link #deactivate()} (unmapping, trimming
+     * the reserved tail) to {@link #finishDeactivation()}, which the log runs off the writer's
+     * thread before the segment is first flushed. Until then the file may end in reserved zeros
+     * past {@link #size}, which readers never look at.
+     */
+    void stopWritingForRoll() {
+        stopWriting();
+        pendingTrim = true;
+    }
+
+    /** Whether {@link #finishDeactivation()} is still due. */
+    boolean pendingTrim() {
+        return pendingTrim;
+    }
+
+    /** Finishes a roll's deactivation; does nothing when it is not pending. */
+    synchronized void finishDeactivation() throws IOException {
+        if (pendingTrim && !active) {
+            dropMappingsAndTrim();
+            pendingTrim = false;
         }
-        owner.resources().invalidate(this, Kind.LOG_WINDOW);
-        owner.resources().invalidate(this, Kind.OFFSET_INDEX);
-        owner.resources().invalidate(this, Kind.TIME_INDEX);
+    }
+
+    private void dropMappingsAndTrim() throws IOException {
+        owner.resources().invalidate(keys.window());
+        owner.resources().invalidate(keys.offsetIndex());
+        owner.resources().invalidate(keys.timeIndex());
         trimFiles();
+    }
+
+    /**
+     * Ends the active period: after it no reservation (writer or preparer) extends the file and
+     * no writable mapping is made, so the files may be trimmed.
+     */
+    private void stopWriting() {
+        reserveLock.lock();
+        try {
+            synchronized (this) {
+                active = false;
+                activeConfig = null;
+            }
+            window = null;
+            offsetIndexMap = null;
+            timeIndexMap = null;
+        } finally {
+            reserveLock.unlock();
+        }
     }
 
     /**
@@ -594,12 +804,21 @@ final class Segment {
         if (indexEntries + wantedEntries(list, from, to) > indexCapacity) {
             return true;
         }
-        return rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
+        return rollingBasedMs >= 0 && nowMs - rollingBasedMs > rollMs(config);
     }
 
     /** {@code segment.ms} has passed for this non-empty segment. */
     boolean isOld(LogConfig config, long nowMs) {
-        return size > 0 && rollingBasedMs >= 0 && nowMs - rollingBasedMs > config.segmentMs();
+        return size > 0 && rollingBasedMs >= 0 && nowMs - rollingBasedMs > rollMs(config);
+    }
+
+    /**
+     * How long a segment stays active: {@code segment.ms}, or {@code max.compaction.lag.ms} when
+     * that is shorter and the log is compacted (the active segment is never compacted, so it must
+     * roll for its records to be compacted in time; Kafka does the same).
+     */
+    static long rollMs(LogConfig config) {
+        return config.compactCleanup() ? Math.min(config.segmentMs(), config.maxCompactionLagMs()) : config.segmentMs();
     }
 
     /** The entries this write gets: what the rule wants, as far as the index has room. */
@@ -633,18 +852,21 @@ final class Segment {
             throws IOException {
         int pos = size;
         int length = (int) list.bytes(from, to);
+        long end = pos + (long) length;
         int planned = plannedEntries(list, from, to);
-        reserveLog(pos + (long) length, config);
-        if (planned > 0) {
-            reserveIndexes(indexEntries + planned);
-        }
-        Mapping window = owner.resources().acquireWindow(this, pos, length, () -> mapWindow(pos, length, config));
+        Mapping window = writerWindow(pos, length, config);
         Mapping offsetIndex = null;
         Mapping timeIndex = null;
         try {
+            if (end > logReserved) {
+                // The preparer has not kept ahead (or failed): reserve here, so a full disk fails
+                // this append rather than faulting later.
+                reserveLog(end, config, window);
+            }
             if (planned > 0) {
-                offsetIndex = acquireIndex(Kind.OFFSET_INDEX);
-                timeIndex = acquireIndex(Kind.TIME_INDEX);
+                reserveIndexes(indexEntries + planned);
+                offsetIndex = writerIndex(Kind.OFFSET_INDEX);
+                timeIndex = writerIndex(Kind.TIME_INDEX);
                 if (!offsetIndex.writable || !timeIndex.writable) {
                     throw new IOException("index of the active " + this + " is not writable");
                 }
@@ -687,8 +909,7 @@ final class Segment {
             }
             size = pos + length;
             indexEntries = entries;
-            stats = new Stats(
-                    rule.maxTimestamp(), rule.offsetOfMaxTimestamp(), rule.epochOfMax(), list.lastOffset(to - 1) + 1);
+            setStats(rule.maxTimestamp(), rule.offsetOfMaxTimestamp(), rule.epochOfMax(), list.lastOffset(to - 1) + 1);
             if (rollingBasedMs < 0) {
                 rollingBasedMs = nowMs;
             }
@@ -701,6 +922,27 @@ final class Segment {
                 timeIndex.release();
             }
         }
+        requestPreparation(end);
+        if (++appendsSinceTouch >= TOUCH_EVERY) {
+            // The fast path bypasses the cache: tell it now and then that these are in use.
+            appendsSinceTouch = 0;
+            owner.resources().touch(keys);
+        }
+    }
+
+    /**
+     * A retained writable window covering {@code [pos, pos + length)}: the one used last when it
+     * still covers the write and is alive (no allocation, no cache lookup), else one from the
+     * cache, mapped if needed.
+     */
+    private Mapping writerWindow(long pos, int length, LogConfig config) throws IOException {
+        Mapping w = window;
+        if (w != null && w.covers(pos, length) && w.tryRetain()) {
+            return w;
+        }
+        w = owner.resources().acquireWindow(keys.window(), pos, length, () -> mapWindow(pos, length, config));
+        window = w;
+        return w;
     }
 
     private Mapping mapWindow(long pos, long length, LogConfig config) throws IOException {
@@ -713,6 +955,10 @@ final class Segment {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment m = f.channel.map(FileChannel.MapMode.READ_WRITE, start, windowLength, arena);
+                PagePopulator populator = owner.populator();
+                if (populator != null) {
+                    populator.noReadAhead(m);
+                }
                 return new Mapping(arena, m, start, true, owner.resources().liveMappings());
             } catch (IOException | RuntimeException e) {
                 arena.close();
@@ -723,15 +969,154 @@ final class Segment {
         }
     }
 
-    private void reserveLog(long end, LogConfig config) throws IOException {
-        if (end <= logReserved) {
+    /** How many bytes the next reservation takes: it doubles with what is reserved, within the settings. */
+    private long chunk(long reserved) {
+        MmapSettings s = owner.settings();
+        return Math.clamp(Math.max(reserved, chunkFloor), s.reserveMinChunkBytes(), s.reserveMaxChunkBytes());
+    }
+
+    /** The chunk this segment reserves next; a busy partition's next segment starts with it. */
+    long currentChunk() {
+        return chunk(logReserved);
+    }
+
+    /**
+     * Reserves the log file up to at least {@code end}: the pages up to it for a fresh segment,
+     * else a chunk more. Through {@code window} when it covers the range, so its pages are faulted
+     * in too. The writer's way.
+     */
+    private void reserveLog(long end, LogConfig config, Mapping window) throws IOException {
+        reserveLock.lock();
+        try {
+            long reserved = logReserved;
+            if (end > reserved) {
+                // A fresh segment reserves only the pages it writes (10,000 new partitions' first
+                // appends must each cost a page, not a chunk). Otherwise the writer is here
+                // because it got ahead of the preparer (or there is none): it takes a whole
+                // chunk, so that reserving stays amortized over many appends rather than
+                // handed back and forth with the preparer step by step.
+                long ahead = reserved == 0 ? 0 : chunk(reserved);
+                long pageEnd = (end + PAGE - 1) & ~(PAGE - 1);
+                long target = Math.min(Math.max(pageEnd, reserved + ahead), Math.max(end, config.segmentBytes()));
+                reserveLocked(reserved, target, window);
+            }
+        } finally {
+            reserveLock.unlock();
+        }
+    }
+
+    /** Reserves {@code [reserved, target)}; holds reserveLock. */
+    private void reserveLocked(long reserved, long target, Mapping window) throws IOException {
+        if (!active) {
+            throw new IOException("The " + this + " is no longer active");
+        }
+        MemorySegment mapped = null;
+        if (window != null && window.covers(reserved, target - reserved)) {
+            long from = (reserved - window.fileOffset) & ~(PAGE - 1);
+            mapped = window.segment.asSlice(from, target - window.fileOffset - from);
+        }
+        owner.reserver().reserve(file(LogFiles.LOG), reserved, target - reserved, mapped, owner.populator());
+        logReserved = target;
+    }
+
+    /**
+     * Asks the preparer to reserve the next chunk when the writer, now at {@code end} (past its
+     * first chunk), has less than a chunk of reserved space left. A chunk doubles with what was
+     * reserved, so a partition keeps one to two chunks ahead of its writer: 64 KiB to 8 MiB by
+     * default. A busy partition thus finds its space reserved and its pages faulted in ahead of
+     * it; a quiet one barely reserves more than it would chunk by chunk.
+     */
+    private void requestPreparation(long end) {
+        long reserved = logReserved;
+        // Only once the segment has taken a chunk's worth: 10,000 partitions receiving their
+        // first records would otherwise each keep a preparer busy (and contend with the
+        // writer for the process's memory map) for no gain.
+        if (end >= owner.settings().reserveMinChunkBytes()
+                && reserved - end < chunk(reserved)
+                && end < activeLimit()
+                && owner.preparesAhead()
+                && prepareQueued.compareAndSet(false, true)) {
+            owner.prepare(this);
+        }
+    }
+
+    private long activeLimit() {
+        LogConfig c = activeConfig;
+        return c == null ? 0 : c.segmentBytes();
+    }
+
+    /** The preparer's task (see {@link Owner#prepare}). */
+    Runnable prepareTask() {
+        return prepareTask;
+    }
+
+    /**
+     * Reserves the next chunk of the active segment ahead of its writer, through a window that
+     * covers it (mapping a new one from the writer's position when the current one ends too
+     * soon, and handing it to the writer), so the pages are also faulted in. Runs on a preparer
+     * thread; gives up quietly when the segment stops being active. A failure is left for the
+     * writer to meet (and report) when it reserves that space itself.
+     */
+    void prepareAhead() {
+        prepareQueued.set(false);
+        LogConfig config = activeConfig;
+        if (config == null) {
             return;
         }
-        MmapSettings s = owner.settings();
-        long chunk = Math.clamp(logReserved, s.reserveMinChunkBytes(), s.reserveMaxChunkBytes());
-        long target = Math.min(Math.max(end, logReserved + chunk), Math.max(end, config.segmentBytes()));
-        owner.reserver().reserve(file(LogFiles.LOG), logReserved, target - logReserved);
-        logReserved = target;
+        long pos = size;
+        long reserved = logReserved;
+        long target = Math.min(reserved + chunk(reserved), config.segmentBytes());
+        if (target <= reserved || reserved - pos >= chunk(reserved)) {
+            return;
+        }
+        Mapping w = null;
+        try {
+            w = preparerWindow(pos, reserved, target, config);
+            // Step by step, so that a writer that catches up waits for one step, not a chunk.
+            long at = reserved;
+            while (at < target) {
+                long step = Math.min(target, at + PREPARE_STEP);
+                reserveLock.lock();
+                try {
+                    at = logReserved;
+                    if (at < step) {
+                        reserveLocked(at, step, w);
+                        at = step;
+                    }
+                } finally {
+                    reserveLock.unlock();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Preparing {} ahead of its writer failed: {}", this, e.toString());
+        } finally {
+            if (w != null) {
+                w.release();
+            }
+        }
+    }
+
+    /** A retained window covering {@code [reserved, target)}, or null (the range is then only reserved). */
+    private Mapping preparerWindow(long pos, long reserved, long target, LogConfig config) throws IOException {
+        Mapping w = window;
+        if (w != null && w.covers(reserved, target - reserved) && w.tryRetain()) {
+            return w;
+        }
+        if (!active) {
+            return null;
+        }
+        // A window from the writer's position, so it serves the writer's next appends as well.
+        Mapping fresh = mapWindow(pos, target - pos, config);
+        synchronized (this) {
+            if (!active) {
+                fresh.release();
+                return null;
+            }
+            fresh.tryRetain();
+            owner.resources().install(keys.window(), fresh);
+            window = fresh;
+        }
+        return fresh;
     }
 
     private void reserveIndexes(int entries) throws IOException {
@@ -769,10 +1154,8 @@ final class Segment {
      * inactive; {@link #activate} it to write again.
      */
     void truncateTo(int newSize, long newNextOffset) throws IOException {
-        synchronized (this) {
-            active = false;
-        }
-        owner.resources().invalidate(this, Kind.LOG_WINDOW);
+        stopWriting();
+        owner.resources().invalidate(keys.window());
         int entries = indexEntries;
         if (entries > 0) {
             Mapping o = acquireIndex(Kind.OFFSET_INDEX);
@@ -782,11 +1165,11 @@ final class Segment {
                 o.release();
             }
         }
-        owner.resources().invalidate(this, Kind.OFFSET_INDEX);
-        owner.resources().invalidate(this, Kind.TIME_INDEX);
+        owner.resources().invalidate(keys.offsetIndex());
+        owner.resources().invalidate(keys.timeIndex());
         size = newSize;
         indexEntries = entries;
-        stats = null;
+        forgetStats();
         syncedSize = Math.min(syncedSize, newSize);
         trimFiles();
         force(LogFiles.LOG);
@@ -905,6 +1288,19 @@ final class Segment {
         txnDirty = true;
     }
 
+    /** The content of a transaction index holding {@code txns}. */
+    static ByteBuffer txnFile(List<AbortedTxn> txns) {
+        ByteBuffer b = ByteBuffer.allocate(IndexFormat.HEADER + txns.size() * TXN_ENTRY);
+        b.putInt(TXN_MAGIC).putInt(IndexFormat.VERSION);
+        for (AbortedTxn t : txns) {
+            b.putLong(t.producerId())
+                    .putLong(t.firstOffset())
+                    .putLong(t.lastOffset())
+                    .putLong(t.lastStableOffset());
+        }
+        return b.flip();
+    }
+
     /** Drops the transactions whose marker is at or after {@code offset}. */
     void truncateTxns(long offset) throws IOException {
         List<AbortedTxn> current = abortedTxns();
@@ -918,15 +1314,7 @@ final class Segment {
             Files.deleteIfExists(file);
             hasTxnFile = false;
         } else {
-            ByteBuffer b = ByteBuffer.allocate(IndexFormat.HEADER + kept.size() * TXN_ENTRY);
-            b.putInt(TXN_MAGIC).putInt(IndexFormat.VERSION);
-            for (AbortedTxn t : kept) {
-                b.putLong(t.producerId())
-                        .putLong(t.firstOffset())
-                        .putLong(t.lastOffset())
-                        .putLong(t.lastStableOffset());
-            }
-            LogFiles.writeAtomically(file, b.array(), true);
+            LogFiles.writeAtomically(file, txnFile(kept).array(), true);
         }
         txns = kept;
     }

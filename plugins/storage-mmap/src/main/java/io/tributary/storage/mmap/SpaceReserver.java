@@ -1,6 +1,7 @@
 package io.tributary.storage.mmap;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -23,15 +24,69 @@ interface SpaceReserver {
      */
     void reserve(Path file, long offset, long length) throws IOException;
 
-    /** {@code posix_fallocate} where the platform has it (and {@code fallocate} is wanted), else zeros. */
-    static SpaceReserver platformDefault(boolean fallocate) {
+    /**
+     * Like {@link #reserve(Path, long, long)}, for a range the caller has mapped writable: {@code
+     * mapped} is that range of the mapping (page-aligned start). Reservers that can, reserve
+     * through the mapping and leave its pages faulted in, so that the writer's first touch of each
+     * page costs nothing. The default reserves the file range, then faults the pages in when
+     * {@code populator} is given (best effort: a failure there only costs the writer the faults).
+     */
+    default void reserve(Path file, long offset, long length, MemorySegment mapped, PagePopulator populator)
+            throws IOException {
+        reserve(file, offset, length);
+        if (mapped != null && populator != null) {
+            populator.populate(mapped);
+        }
+    }
+
+    /**
+     * The reserver for {@code storage.mmap.fallocate}: {@code posix_fallocate} where the platform
+     * has it (and it is wanted); else faulting the pages in through the mapping ({@link
+     * Populate}) when native access allows it; else zeros.
+     */
+    static SpaceReserver platformDefault(boolean fallocate, PagePopulator populator) {
         if (fallocate) {
             SpaceReserver posix = PosixFallocate.load();
             if (posix != null) {
                 return posix;
             }
         }
-        return new ZeroFill();
+        return populator != null ? new Populate(populator) : new ZeroFill();
+    }
+
+    /**
+     * Reserves a mapped range by faulting its pages in writable ({@link PagePopulator}): the file
+     * system backs each page (ext4, XFS and btrfs reserve the block for delayed allocation, tmpfs
+     * allocates the page) or the call fails, so the writer's later copy cannot raise SIGBUS, and
+     * it finds the pages mapped. Costs one page-cache page per page, written once (by the data),
+     * where zero-filling writes every page twice. A range that is not mapped, an old kernel, or a
+     * failure (to learn why, e.g. ENOSPC) fall back to {@link ZeroFill}.
+     */
+    final class Populate implements SpaceReserver {
+        private final PagePopulator populator;
+        private final SpaceReserver zeros = new ZeroFill();
+
+        Populate(PagePopulator populator) {
+            this.populator = populator;
+        }
+
+        @Override
+        public void reserve(Path file, long offset, long length) throws IOException {
+            zeros.reserve(file, offset, length);
+        }
+
+        @Override
+        public void reserve(Path file, long offset, long length, MemorySegment mapped, PagePopulator ignored)
+                throws IOException {
+            if (mapped == null || populator.populate(mapped) != 0) {
+                zeros.reserve(file, offset, length);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "page population (madvise MADV_POPULATE_WRITE)";
+        }
     }
 
     /**

@@ -52,7 +52,8 @@ class FullDiskTest {
         }
     }
 
-    private static final MmapSettings SMALL_CHUNKS = new MmapSettings(100, 100, 1 << 20, 4096, 4096, false, 1);
+    private static final MmapSettings SMALL_CHUNKS =
+            new MmapSettings(100, 100, 1 << 20, 4096, 4096, false, 1, 1, false);
 
     @Test
     void shouldFailAnAppendWithAStorageExceptionAndKeepTheLogAsItWas() {

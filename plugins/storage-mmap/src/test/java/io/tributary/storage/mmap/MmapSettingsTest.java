@@ -14,7 +14,7 @@ class MmapSettingsTest {
     void shouldUseTheRecordedDefaults() {
         MmapSettings s = MmapSettings.from(PluginSettings.empty());
 
-        assertEquals(new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2), s);
+        assertEquals(new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2, 1, false), s);
         assertEquals(MmapSettings.DEFAULT, s);
     }
 
@@ -28,10 +28,12 @@ class MmapSettingsTest {
                         "reserve.chunk.min.bytes", "8192",
                         "reserve.chunk.max.bytes", "65536",
                         "fallocate", "true",
-                        "background.threads", "3"),
+                        "background.threads", "3",
+                        "prepare.threads", "0",
+                        "test.record.synced.lengths", "true"),
                 Map.of());
 
-        assertEquals(new MmapSettings(100, 200, 1 << 20, 8192, 65536, true, 3), MmapSettings.from(given));
+        assertEquals(new MmapSettings(100, 200, 1 << 20, 8192, 65536, true, 3, 0, true), MmapSettings.from(given));
     }
 
     @Test
@@ -41,6 +43,8 @@ class MmapSettingsTest {
         assertRejected("map.window.bytes", "100");
         assertRejected("reserve.chunk.min.bytes", "10");
         assertRejected("background.threads", "0");
+        assertRejected("prepare.threads", "-1");
+        assertRejected("test.record.synced.lengths", "sometimes");
         assertRejected("fallocate", "maybe");
         assertRejected("max.open.files", "many");
         IllegalArgumentException e = assertThrows(

@@ -27,7 +27,7 @@ class PartitionMetadataTest {
             MmapStorageEngine engine = TestEngines.open(
                     List.of(dir),
                     new ManualTime(TestEngines.START_MS),
-                    new MmapSettings(100, 100, 1 << 20, 4096, 65536, false, 1),
+                    new MmapSettings(100, 100, 1 << 20, 4096, 65536, false, 1, 1, false),
                     new SpaceReserver.ZeroFill());
             CountDownLatch release = new CountDownLatch(1);
             engine.runInBackground(() -> {

@@ -41,7 +41,7 @@ class ResourceBoundsTest {
         engine = TestEngines.open(
                 List.of(tmp.resolve("logs")),
                 time,
-                new MmapSettings(MAX_FILES, MAX_MAPPINGS, 1 << 20, 4096, 65536, false, 1),
+                new MmapSettings(MAX_FILES, MAX_MAPPINGS, 1 << 20, 4096, 65536, false, 1, 1, false),
                 new SpaceReserver.ZeroFill());
     }
 
