@@ -11,6 +11,7 @@ import io.tributary.protocol.message.ApiMessageType;
 import io.tributary.protocol.message.MetadataRequestData;
 import io.tributary.protocol.message.MetadataResponseData;
 import io.tributary.spi.metadata.BrokerRegistration;
+import io.tributary.spi.metadata.MetadataError;
 import io.tributary.spi.metadata.MetadataImage;
 import io.tributary.spi.metadata.NewTopic;
 import io.tributary.spi.metadata.PartitionImage;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Metadata: brokers (their endpoints on the listener the request came in on), the cluster id and
@@ -33,6 +36,8 @@ public final class MetadataHandler implements ApiHandler {
     /** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS (Kafka's AclOperation codes). */
     private static final int ALL_TOPIC_OPERATIONS =
             (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataHandler.class);
 
     private final KernelServices services;
 
@@ -76,10 +81,25 @@ public final class MetadataHandler implements ApiHandler {
             context.respond(build(context, image, request.topics(), request));
             return;
         }
-        services.metadata()
-                .createTopics(toCreate, false)
-                .whenComplete((results, error) -> services.afterMetadataApplied(() ->
-                        context.respond(build(context, services.partitions().image(), request.topics(), request))));
+        services.metadata().createTopics(toCreate, false).whenComplete((results, error) -> {
+            if (error != null) {
+                LOG.warn("Auto-creating topics {} failed", names(toCreate), error);
+            } else {
+                results.stream()
+                        .filter(r -> !r.succeeded() && r.error().get() != MetadataError.TOPIC_ALREADY_EXISTS)
+                        .forEach(r -> LOG.warn(
+                                "Auto-creating topic {} failed: {} {}",
+                                r.topic(),
+                                r.error().get(),
+                                r.message()));
+            }
+            services.afterMetadataApplied(
+                    () -> context.respond(build(context, services.partitions().image(), request.topics(), request)));
+        });
+    }
+
+    private static List<String> names(List<NewTopic> topics) {
+        return topics.stream().map(NewTopic::name).toList();
     }
 
     private MetadataResponseData build(
