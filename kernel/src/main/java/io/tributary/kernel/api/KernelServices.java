@@ -84,10 +84,14 @@ public final class KernelServices {
 
     /**
      * Runs {@code task} on the handler thread once the partition manager has applied every
-     * metadata change committed so far (the metadata listener queues each image into the ring
-     * before a write's future completes, so a task queued now runs after it).
+     * metadata change committed so far. Call it when a metadata write's future completes: the
+     * store's image then includes the write, and the task waits for the partition manager to
+     * reach that image's offset. (The image travels to the handler thread through the ring; a
+     * future that completed before the caller attached to it runs the caller on the handler
+     * thread, where merely queueing the task would not put it behind the image.)
      */
     public void afterMetadataApplied(Runnable task) {
-        pipeline.execute(task);
+        long committed = metadata.image().offset();
+        pipeline.execute(() -> partitions.whenApplied(committed, task));
     }
 }

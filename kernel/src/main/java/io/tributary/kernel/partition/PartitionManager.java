@@ -55,6 +55,12 @@ public final class PartitionManager {
     private final ConcurrentHashMap<TopicPartitionKey, Partition> partitions = new ConcurrentHashMap<>();
     private final List<LeadershipListener> leadershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile MetadataImage image = MetadataImage.EMPTY;
+    /** The offset of the newest image {@link #apply} has processed (handler thread only). */
+    private long appliedOffset = MetadataImage.EMPTY.offset();
+    /** Tasks waiting for an image at or past their offset (handler thread only). */
+    private final List<OffsetWaiter> waiters = new ArrayList<>();
+
+    private record OffsetWaiter(long offset, Runnable task) {}
 
     public PartitionManager(
             int nodeId,
@@ -115,11 +121,50 @@ public final class PartitionManager {
     }
 
     /**
-     * Brings the hosted partitions in line with {@code next}. Handler thread only.
+     * Runs {@code task} once this manager has applied an image at or past metadata-log offset
+     * {@code offset}: now if it has, otherwise right after that {@link #apply}. Handler thread
+     * only; the task runs on the handler thread.
+     */
+    public void whenApplied(long offset, Runnable task) {
+        if (appliedOffset >= offset) {
+            task.run();
+        } else {
+            waiters.add(new OffsetWaiter(offset, task));
+        }
+    }
+
+    /**
+     * Brings the hosted partitions in line with {@code next}, then runs the {@link #whenApplied}
+     * tasks it satisfies (also when it failed: the image was processed as far as it could be).
+     * Handler thread only.
      *
      * @throws StorageException if a log cannot be opened (the partition stays closed)
      */
     public void apply(MetadataImage next) {
+        try {
+            applyImage(next);
+        } finally {
+            appliedOffset = Math.max(appliedOffset, next.offset());
+            runSatisfiedWaiters();
+        }
+    }
+
+    private void runSatisfiedWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<OffsetWaiter> ready = new ArrayList<>();
+        waiters.removeIf(w -> w.offset() <= appliedOffset && ready.add(w));
+        for (OffsetWaiter w : ready) {
+            try {
+                w.task().run();
+            } catch (RuntimeException e) {
+                LOG.error("A task waiting for metadata offset {} failed", w.offset(), e);
+            }
+        }
+    }
+
+    private void applyImage(MetadataImage next) {
         MetadataImage previous = this.image;
         // Dynamic broker configs are topic defaults too: when they change, every topic re-resolves.
         boolean brokerChanged = brokerConfig.update(next);
