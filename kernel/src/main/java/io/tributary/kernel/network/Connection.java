@@ -9,6 +9,7 @@ import io.tributary.protocol.codec.MessageWriter;
 import io.tributary.protocol.frame.Frames;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class Connection {
      */
     public void complete(
             PendingResponse slot, Message body, short apiVersion, short headerVersion, Runnable onDiscard) {
-        run(() -> {
+        Runnable completion = () -> {
             slot.body = body;
             slot.apiVersion = apiVersion;
             slot.headerVersion = headerVersion;
@@ -90,7 +91,10 @@ public final class Connection {
                 return;
             }
             drain();
-        });
+        };
+        if (!run(completion) && onDiscard != null) {
+            onDiscard.run();
+        }
     }
 
     /** Completes a request that gets no response (produce with acks=0). Safe from any thread. */
@@ -113,12 +117,23 @@ public final class Connection {
         channel.close();
     }
 
-    private void run(Runnable r) {
+    /**
+     * Runs {@code r} on the event loop; false when the loop has shut down (the broker is stopping
+     * and the channel closed with it), so the response can never be written. Delayed operations
+     * completed while the broker stops (e.g. long-polling fetches) end up here, and must not fail
+     * the shutdown step that completes them.
+     */
+    private boolean run(Runnable r) {
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
             r.run();
-        } else {
+            return true;
+        }
+        try {
             loop.execute(r);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
         }
     }
 
