@@ -6,30 +6,16 @@ Reads commands from stdin, one a line: "commit" commits the positions of the rec
 per event: "assigned <p,p,...>" with the whole assignment after each change, "record <partition>
 <offset> <key> <value>", "committed", "closed", "error <message>"."""
 import json
-import queue
 import sys
-import threading
 
 from confluent_kafka import Consumer, TopicPartition
+
+from group_member_io import Commands, emit
 
 bootstrap, group, topic = sys.argv[1], sys.argv[2], sys.argv[3]
 extra = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
 
-
-def emit(line):
-    print(line, flush=True)
-
-
-commands = queue.Queue()
-
-
-def read_commands():
-    for line in sys.stdin:
-        commands.put(line.strip())
-    commands.put("close")
-
-
-threading.Thread(target=read_commands, daemon=True).start()
+commands = Commands()
 
 assigned = set()
 positions = {}
@@ -65,10 +51,7 @@ config.update(extra)
 consumer = Consumer(config)
 consumer.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
 while True:
-    try:
-        command = commands.get_nowait()
-    except queue.Empty:
-        command = None
+    command = commands.next()
     if command == "commit":
         offsets = [TopicPartition(topic, p, o) for p, o in sorted(positions.items())]
         if offsets:

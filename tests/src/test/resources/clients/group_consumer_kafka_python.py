@@ -5,29 +5,15 @@ Reads commands from stdin, one a line: "commit" commits the positions of the rec
 (synchronously), "close" leaves the group and exits (as does the end of stdin). Prints one line
 per event: "assigned <p,p,...>" with the whole assignment after each change, "record <partition>
 <offset> <key> <value>", "committed", "closed"."""
-import queue
 import sys
-import threading
 
 from kafka import ConsumerRebalanceListener, KafkaConsumer
 
+from group_member_io import Commands, emit
+
 bootstrap, group, topic = sys.argv[1], sys.argv[2], sys.argv[3]
 
-
-def emit(line):
-    print(line, flush=True)
-
-
-commands = queue.Queue()
-
-
-def read_commands():
-    for line in sys.stdin:
-        commands.put(line.strip())
-    commands.put("close")
-
-
-threading.Thread(target=read_commands, daemon=True).start()
+commands = Commands()
 
 assigned = set()
 
@@ -47,10 +33,7 @@ consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, client_id=
                          session_timeout_ms=6000, heartbeat_interval_ms=250, metadata_max_age_ms=1000)
 consumer.subscribe(topics=[topic], listener=Listener())
 while True:
-    try:
-        command = commands.get_nowait()
-    except queue.Empty:
-        command = None
+    command = commands.next()
     if command == "commit":
         # The consumed positions of the assigned partitions, synchronously.
         consumer.commit()
