@@ -1495,13 +1495,14 @@ public abstract class StorageEngineContract {
             AtomicLong syncs = new AtomicLong();
             CompletableFuture<Void> syncer = CompletableFuture.runAsync(
                     () -> {
-                        while (!writerDone.get()) {
+                        // At least once: a fast writer may be done before this thread starts.
+                        do {
                             log.sync();
                             if (log.recoveryPoint() > log.logEndOffset()) {
                                 throw new AssertionError("recovery point beyond the log end");
                             }
                             syncs.incrementAndGet();
-                        }
+                        } while (!writerDone.get());
                     },
                     pool);
 

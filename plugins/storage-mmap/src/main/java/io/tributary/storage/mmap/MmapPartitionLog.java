@@ -649,6 +649,11 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
         return closed;
     }
 
+    /** The segment holding {@code offset} (tests reach its locks through it). */
+    Segment segmentHolding(long offset) {
+        return segments.floorEntry(offset).getValue();
+    }
+
     /** Synced length of every live segment's log file (power-loss simulation in tests). */
     void collectSyncedLengths(Map<Path, Long> into) {
         for (Segment s : segments.values()) {

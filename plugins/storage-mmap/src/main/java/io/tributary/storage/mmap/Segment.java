@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * #indexEntries} and {@link #stats}; a reader reads {@link #indexEntries} before {@link #size} so
  * that every index entry it uses points inside the data it sees.
  *
+ * <p>Locks, always taken in this order: {@code reserveLock}, this segment's monitor (the
+ * active-period transitions and the preparer's window hand-over), the resource cache's own locks
+ * (a cache load, e.g. {@link #mapIndex}, runs inside them), then {@code fileLock} (the lengths
+ * of the files against their mappings). No code holding {@code fileLock} calls the cache, and no
+ * cache load takes the monitor: a reader mapping an index inside a cache load must never wait
+ * for a thread that holds the monitor while it drops this segment's cached mappings.
+ *
  * <p>Lifetime: the log holds one pin; every slice holds another. {@link #markRemoved} renames the
  * files out of the way at once and drops the log's pin; the files are deleted once the last pin
  * is gone.
@@ -150,6 +157,15 @@ final class Segment {
     private volatile long logReserved;
 
     private final ReentrantLock reserveLock = new ReentrantLock();
+    /**
+     * Orders every change of a file's length that is not a plain extension by the writer (trims,
+     * and mappings, which may extend a file) against the making of mappings, and the end of the
+     * active period against writable mappings: under it, an index file holds at least the
+     * entries {@link #indexEntries} counts, so a read-only mapping of that many entries never
+     * needs the file to grow. Held for file-length work only: never while calling the resource
+     * cache (see the class comment).
+     */
+    private final Object fileLock = new Object();
     /** The config the active segment was activated with (the preparer's bound on reservations). */
     private volatile LogConfig activeConfig;
     /** A preparation is queued and has not started yet. */
@@ -379,18 +395,25 @@ final class Segment {
         return m;
     }
 
+    /**
+     * Maps an index: writable over its whole capacity while the segment is active (the writer
+     * fills it), else read-only over the entries it holds. Runs inside a cache load, so it takes
+     * {@code fileLock} and never this segment's monitor. A read-only mapping is sized from
+     * {@link #indexEntries}, never from the file's length: the file may be longer (a rolled
+     * segment not trimmed yet) and a trim may shorten it at any moment outside {@code fileLock},
+     * and mapping a read-only channel past the end of its file fails ("cannot extend file").
+     */
     private Mapping mapIndex(Kind kind) throws IOException {
         String suffix = kind == Kind.OFFSET_INDEX ? LogFiles.INDEX : LogFiles.TIME_INDEX;
-        // The lock orders this against deactivate(): no writable (file-extending) mapping is
-        // created once the segment has stopped being active and may have been trimmed.
-        synchronized (this) {
+        // Orders this against stopWriting() (no writable, file-extending mapping once the
+        // segment may have been trimmed) and against trims and truncations (the file holds at
+        // least the entries counted while the lock is held).
+        synchronized (fileLock) {
             boolean writable = active;
+            int entries = writable ? indexCapacity : indexEntries;
+            long length =
+                    kind == Kind.OFFSET_INDEX ? IndexFormat.offsetFileSize(entries) : IndexFormat.timeFileSize(entries);
             try (FileChannel ch = open(suffix, writable)) {
-                long length = writable
-                        ? (kind == Kind.OFFSET_INDEX
-                                ? IndexFormat.offsetFileSize(indexCapacity)
-                                : IndexFormat.timeFileSize(indexCapacity))
-                        : ch.size();
                 Arena arena = Arena.ofShared();
                 try {
                     MemorySegment m = ch.map(
@@ -429,7 +452,8 @@ final class Segment {
         if (entries > 0 && target > baseOffset) {
             Mapping m = acquireIndex(Kind.OFFSET_INDEX);
             try {
-                int i = IndexFormat.floorByOffset(m.segment, entries, target - baseOffset);
+                int i = IndexFormat.floorByOffset(
+                        m.segment, within(m, Kind.OFFSET_INDEX, entries), target - baseOffset);
                 if (i >= 0) {
                     start = IndexFormat.position(m.segment, i);
                 }
@@ -458,8 +482,9 @@ final class Segment {
         if (entries > 0) {
             Mapping m = acquireIndex(Kind.OFFSET_INDEX);
             try {
-                int byPosition = IndexFormat.floorByPosition(m.segment, entries, maxEnd);
-                int byOffset = IndexFormat.floorByOffset(m.segment, entries, maxOffset - baseOffset);
+                int usable = within(m, Kind.OFFSET_INDEX, entries);
+                int byPosition = IndexFormat.floorByPosition(m.segment, usable, maxEnd);
+                int byOffset = IndexFormat.floorByOffset(m.segment, usable, maxOffset - baseOffset);
                 int i = Math.min(byPosition, byOffset);
                 if (i >= 0 && IndexFormat.position(m.segment, i) > from) {
                     start = IndexFormat.position(m.segment, i);
@@ -475,6 +500,16 @@ final class Segment {
             ok = cursor.next();
         }
         return end;
+    }
+
+    /**
+     * {@code entries}, or fewer when {@code m} holds fewer: a lookup that read the count just
+     * before a truncation of this segment then uses the entries left (its read comes out cut
+     * short, which the SPI allows for a read racing a truncation) instead of failing.
+     */
+    private static int within(Mapping m, Kind kind, int entries) {
+        long entry = kind == Kind.OFFSET_INDEX ? IndexFormat.OFFSET_ENTRY : IndexFormat.TIME_ENTRY;
+        return (int) Math.min(entries, Math.max(0, (m.segment.byteSize() - IndexFormat.HEADER) / entry));
     }
 
     /** Recovery scanned the segment and knows what it holds. */
@@ -495,15 +530,18 @@ final class Segment {
         if (entries > 0) {
             Mapping t = acquireIndex(Kind.TIME_INDEX);
             try {
-                maxTs = IndexFormat.timestamp(t.segment, entries - 1);
+                Mapping o = acquireIndex(Kind.OFFSET_INDEX);
+                try {
+                    int usable = Math.min(within(t, Kind.TIME_INDEX, entries), within(o, Kind.OFFSET_INDEX, entries));
+                    if (usable > 0) {
+                        maxTs = IndexFormat.timestamp(t.segment, usable - 1);
+                        start = IndexFormat.position(o.segment, usable - 1);
+                    }
+                } finally {
+                    o.release();
+                }
             } finally {
                 t.release();
-            }
-            Mapping o = acquireIndex(Kind.OFFSET_INDEX);
-            try {
-                start = IndexFormat.position(o.segment, entries - 1);
-            } finally {
-                o.release();
             }
         }
         long offsetOfMax = -1;
@@ -551,6 +589,7 @@ final class Segment {
             Mapping t = acquireIndex(Kind.TIME_INDEX);
             Mapping o = acquireIndex(Kind.OFFSET_INDEX);
             try {
+                entries = Math.min(within(t, Kind.TIME_INDEX, entries), within(o, Kind.OFFSET_INDEX, entries));
                 // T_i is the largest timestamp before B_i: the holder lies in [B_(i-1), B_i)
                 int i = IndexFormat.firstAtLeast(t.segment, entries, s.maxTimestamp());
                 if (i < entries) {
@@ -592,6 +631,7 @@ final class Segment {
             Mapping t = acquireIndex(Kind.TIME_INDEX);
             Mapping o = acquireIndex(Kind.OFFSET_INDEX);
             try {
+                entries = Math.min(within(t, Kind.TIME_INDEX, entries), within(o, Kind.OFFSET_INDEX, entries));
                 int i = IndexFormat.lastBelow(t.segment, entries, timestamp);
                 if (i >= 0) {
                     start = IndexFormat.position(o.segment, i);
@@ -689,12 +729,14 @@ final class Segment {
         reserveLock.lock();
         try {
             synchronized (this) {
-                indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
-                logReserved = size;
-                indexReserved = IndexFormat.offsetFileSize(entries);
-                timeReserved = IndexFormat.timeFileSize(entries);
-                activeConfig = config;
-                active = true;
+                synchronized (fileLock) {
+                    indexCapacity = Math.max(IndexFormat.capacity(config.segmentIndexBytes()), entries);
+                    logReserved = size;
+                    indexReserved = IndexFormat.offsetFileSize(entries);
+                    timeReserved = IndexFormat.timeFileSize(entries);
+                    activeConfig = config;
+                    active = true;
+                }
             }
         } finally {
             reserveLock.unlock();
@@ -752,8 +794,10 @@ final class Segment {
         reserveLock.lock();
         try {
             synchronized (this) {
-                active = false;
-                activeConfig = null;
+                synchronized (fileLock) {
+                    active = false;
+                    activeConfig = null;
+                }
             }
             window = null;
             offsetIndexMap = null;
@@ -764,14 +808,16 @@ final class Segment {
     }
 
     /**
-     * Trims each file to its data; also used on the segments recovery finds. Holds this
-     * segment's monitor, as {@link #mapIndex} does, so that no index is mapped with a length
-     * measured before the trim.
+     * Trims each file to its data; also used on the segments recovery finds. Holds {@code
+     * fileLock}, as {@link #mapIndex} does, so that no mapping is made with a length measured
+     * before the trim (nor a writable one, which would extend the file again, after it).
      */
-    synchronized void trimFiles() throws IOException {
-        trim(LogFiles.LOG, size);
-        trim(LogFiles.INDEX, IndexFormat.offsetFileSize(indexEntries));
-        trim(LogFiles.TIME_INDEX, IndexFormat.timeFileSize(indexEntries));
+    void trimFiles() throws IOException {
+        synchronized (fileLock) {
+            trim(LogFiles.LOG, size);
+            trim(LogFiles.INDEX, IndexFormat.offsetFileSize(indexEntries));
+            trim(LogFiles.TIME_INDEX, IndexFormat.timeFileSize(indexEntries));
+        }
     }
 
     private void trim(String suffix, long length) throws IOException {
@@ -945,6 +991,13 @@ final class Segment {
         return w;
     }
 
+    /**
+     * Maps a writable window of the log file, which extends the file to the window's end: only
+     * while the segment is active (under {@code fileLock}, so never after the trim that ends the
+     * active period, which would leave zeros past the data for a later load to count).
+     *
+     * @throws IOException if the segment is no longer active, or the mapping fails
+     */
     private Mapping mapWindow(long pos, long length, LogConfig config) throws IOException {
         long start = pos & ~(PAGE - 1);
         long need = pos + length - start;
@@ -952,20 +1005,29 @@ final class Segment {
         long windowLength = Math.max(need, Math.min(owner.settings().mapWindowBytes(), limit));
         OpenFile f = acquireFile();
         try {
-            Arena arena = Arena.ofShared();
-            try {
-                MemorySegment m = f.channel.map(FileChannel.MapMode.READ_WRITE, start, windowLength, arena);
-                PagePopulator populator = owner.populator();
-                if (populator != null) {
-                    populator.noReadAhead(m);
+            synchronized (fileLock) {
+                if (!active) {
+                    throw new IOException("The " + this + " is no longer active");
                 }
-                return new Mapping(arena, m, start, true, owner.resources().liveMappings());
-            } catch (IOException | RuntimeException e) {
-                arena.close();
-                throw e;
+                return mapWindowLocked(f.channel, start, windowLength);
             }
         } finally {
             f.release();
+        }
+    }
+
+    private Mapping mapWindowLocked(FileChannel channel, long start, long windowLength) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment m = channel.map(FileChannel.MapMode.READ_WRITE, start, windowLength, arena);
+            PagePopulator populator = owner.populator();
+            if (populator != null) {
+                populator.noReadAhead(m);
+            }
+            return new Mapping(arena, m, start, true, owner.resources().liveMappings());
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
         }
     }
 
@@ -1106,7 +1168,15 @@ final class Segment {
             return null;
         }
         // A window from the writer's position, so it serves the writer's next appends as well.
-        Mapping fresh = mapWindow(pos, target - pos, config);
+        Mapping fresh;
+        try {
+            fresh = mapWindow(pos, target - pos, config);
+        } catch (IOException e) {
+            if (!active) {
+                return null; // the segment stopped being active: nothing to prepare
+            }
+            throw e;
+        }
         synchronized (this) {
             if (!active) {
                 fresh.release();
@@ -1167,11 +1237,15 @@ final class Segment {
         }
         owner.resources().invalidate(keys.offsetIndex());
         owner.resources().invalidate(keys.timeIndex());
-        size = newSize;
-        indexEntries = entries;
+        synchronized (fileLock) {
+            // Together with the trim: a reader mapping the index meanwhile sizes its mapping
+            // from the entries left, which the trimmed file still holds.
+            size = newSize;
+            indexEntries = entries;
+            trimFiles();
+        }
         forgetStats();
         syncedSize = Math.min(syncedSize, newSize);
-        trimFiles();
         force(LogFiles.LOG);
         force(LogFiles.INDEX);
         force(LogFiles.TIME_INDEX);
