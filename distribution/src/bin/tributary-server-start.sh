@@ -144,9 +144,12 @@ create_aot_cache() {
   fi
   if [ "$rc" -eq 0 ] && [ -s "$aot_cache.tmp" ]; then
     aot_key > "$aot_cache.key.tmp" && mv -f "$aot_cache.tmp" "$aot_cache" && mv -f "$aot_cache.key.tmp" "$aot_cache.key"
+    rm -f "$aot_cache.failed"
     echo "tributary: AOT cache created: $aot_cache"
     return 0
   fi
+  # Remembered so that auto mode does not retry at every start for the same JDK and jars.
+  aot_key > "$aot_cache.failed" || true
   echo "tributary: could not create the AOT cache; the training broker said:" >&2
   tail -n 30 "$work/broker.out" >&2
   return 1
@@ -159,11 +162,13 @@ fi
 
 aot_opts=()
 if [ "$aot_mode" != off ]; then
-  if [ -f "$aot_cache" ] && [ "$(cat "$aot_cache.key" 2>/dev/null || true)" = "$(aot_key)" ]; then
+  key=$(aot_key)
+  if [ -f "$aot_cache" ] && [ "$(cat "$aot_cache.key" 2>/dev/null || true)" = "$key" ]; then
     # Quiet: should the JVM still refuse it (other JVM options), the broker starts without it.
     aot_opts=(-XX:AOTCache="$aot_cache" '-Xlog:aot*=off')
-  elif [ "$aot_mode" = auto ] && mkdir -p "$(dirname "$aot_cache")" 2>/dev/null && [ -w "$(dirname "$aot_cache")" ]; then
-    nohup nice -n 10 "$base/bin/tributary-server-start.sh" --create-aot-cache > "$(dirname "$aot_cache")/create.log" 2>&1 < /dev/null &
+  elif [ "$aot_mode" = auto ] && [ "$(cat "$aot_cache.failed" 2>/dev/null || true)" != "$key" ] \
+    && mkdir -p "$(dirname "$aot_cache")" 2>/dev/null && [ -w "$(dirname "$aot_cache")" ]; then
+    nohup nice -n 10 "$base/bin/tributary-server-start.sh" --create-aot-cache >> "$(dirname "$aot_cache")/create.log" 2>&1 < /dev/null &
   fi
 fi
 
