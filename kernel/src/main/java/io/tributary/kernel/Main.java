@@ -27,8 +27,11 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         // The logging back end takes tens of milliseconds to initialise (slf4j-simple's date
         // format pulls in calendar and locale data); do it on another core while this thread
-        // parses the config and creates the plugin layers, which log nothing.
-        Thread.ofPlatform().daemon().name("tributary-logging-init").start(LoggerFactory::getILoggerFactory);
+        // parses the config and creates the plugin layers, which log nothing. The broker starts
+        // only once it is done: SLF4J hands other threads stand-in loggers during initialisation
+        // and replays what they logged, with a warning.
+        Thread loggingInit =
+                Thread.ofPlatform().daemon().name("tributary-logging-init").start(LoggerFactory::getILoggerFactory);
         Map<String, String> props;
         try {
             props = parseArgs(args);
@@ -46,7 +49,9 @@ public final class Main {
         Broker broker;
         try {
             BrokerConfig config = BrokerConfig.from(props);
-            broker = Broker.start(config, Time.SYSTEM, PluginLoader.create(Broker.pluginPath(config)));
+            PluginLoader plugins = PluginLoader.create(Broker.pluginPath(config));
+            loggingInit.join();
+            broker = Broker.start(config, Time.SYSTEM, plugins);
         } catch (ConfigException | PluginException e) {
             System.err.println("tributary: " + e.getMessage());
             System.exit(1);
