@@ -91,7 +91,7 @@ read_response() {
 # stop (the JVM writes the cache as it exits). Writes to a temporary file and renames it, so a
 # start never sees half a cache; one creation at a time (a lock directory next to the cache).
 create_aot_cache() {
-  local dir lock work pid="" port="" rc=1
+  local dir lock work pid="" port="" rc=1 status=""
   dir=$(dirname "$aot_cache")
   lock="$aot_cache.lock"
   mkdir -p "$dir" || return 1
@@ -113,35 +113,43 @@ create_aot_cache() {
   # Classes only, no method profiles (AOTRecordTraining): profiles of a start-up make the next
   # start compile start-up code with C2 while it runs (measured: ~0.25 s later to ready on two
   # busy cores), for methods that do not run again.
-  "$java_bin" "${jvm_opts[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
-    -XX:AOTCacheOutput="$aot_cache.tmp" "${main[@]}" \
-    --override listeners=PLAINTEXT://127.0.0.1:0 --override "log.dirs=$work/data" \
-    > "$work/broker.out" 2>&1 < /dev/null &
-  pid=$!
-  for _ in $(seq 1 600); do
-    port=$(sed -n 's/.*Listening on .*:\([0-9][0-9]*\) (PLAINTEXT).*/\1/p' "$work/broker.out" | head -n 1)
-    if grep -q 'Tributary broker .* started' "$work/broker.out"; then break; fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if [ -n "$port" ] && kill -0 "$pid" 2>/dev/null; then
-    # ApiVersions v3 and Metadata v1 (all topics), as a client's first requests.
-    if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
-      printf '\x00\x00\x00\x15\x00\x12\x00\x03\x00\x00\x00\x01\x00\x03aot\x00\x04aot\x021\x00' >&3
-      read_response
-      printf '\x00\x00\x00\x11\x00\x03\x00\x01\x00\x00\x00\x02\x00\x03aot\xff\xff\xff\xff' >&3
-      read_response
-      exec 3>&-
+  # Twice at most: a training run that fails once (a busy build machine) rarely fails again.
+  for attempt in 1 2; do
+    rm -rf "$work/data" "$aot_cache.tmp"
+    port="" status=""
+    "$java_bin" "${jvm_opts[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+      -XX:AOTCacheOutput="$aot_cache.tmp" "${main[@]}" \
+      --override listeners=PLAINTEXT://127.0.0.1:0 --override "log.dirs=$work/data" \
+      > "$work/broker.out" 2>&1 < /dev/null &
+    pid=$!
+    for _ in $(seq 1 600); do
+      port=$(sed -n 's/.*Listening on .*:\([0-9][0-9]*\) (PLAINTEXT).*/\1/p' "$work/broker.out" | head -n 1)
+      if grep -q 'Tributary broker .* started' "$work/broker.out"; then break; fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if [ -n "$port" ] && kill -0 "$pid" 2>/dev/null; then
+      # ApiVersions v3 and Metadata v1 (all topics), as a client's first requests.
+      if exec 3<>"/dev/tcp/127.0.0.1/$port"; then
+        printf '\x00\x00\x00\x15\x00\x12\x00\x03\x00\x00\x00\x01\x00\x03aot\x00\x04aot\x021\x00' >&3
+        read_response
+        printf '\x00\x00\x00\x11\x00\x03\x00\x01\x00\x00\x00\x02\x00\x03aot\xff\xff\xff\xff' >&3
+        read_response
+        exec 3>&-
+      fi
+      kill -TERM "$pid"
+      # 143: the JVM's status after a clean stop on SIGTERM.
+      status=0
+      wait "$pid" || status=$?
+      case $status in 0 | 143) rc=0 ;; esac
+    else
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
     fi
-    kill -TERM "$pid"
-    # 143: the JVM's status after a clean stop on SIGTERM.
-    local status=0
-    wait "$pid" || status=$?
-    case $status in 0 | 143) rc=0 ;; esac
-  else
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  fi
+    if [ "$rc" -eq 0 ] && [ -s "$aot_cache.tmp" ]; then break; fi
+    echo "tributary: training run $attempt failed (port ${port:-?}, exit status ${status:-?})" >&2
+    rc=1
+  done
   if [ "$rc" -eq 0 ] && [ -s "$aot_cache.tmp" ]; then
     aot_key > "$aot_cache.key.tmp" && mv -f "$aot_cache.tmp" "$aot_cache" && mv -f "$aot_cache.key.tmp" "$aot_cache.key"
     rm -f "$aot_cache.failed"
@@ -150,7 +158,8 @@ create_aot_cache() {
   fi
   # Remembered so that auto mode does not retry at every start for the same JDK and jars.
   aot_key > "$aot_cache.failed" || true
-  echo "tributary: could not create the AOT cache; the training broker said:" >&2
+  echo "tributary: could not create the AOT cache (training broker on port ${port:-?}, exit status ${status:-?});" \
+    "it said:" >&2
   tail -n 30 "$work/broker.out" >&2
   return 1
 }
