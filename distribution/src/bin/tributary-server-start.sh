@@ -151,7 +151,9 @@ create_aot_cache() {
     rc=1
   done
   if [ "$rc" -eq 0 ] && [ -s "$aot_cache.tmp" ]; then
-    aot_key > "$aot_cache.key.tmp" && mv -f "$aot_cache.tmp" "$aot_cache" && mv -f "$aot_cache.key.tmp" "$aot_cache.key"
+    # The key file also records the cache's size, so that a damaged cache counts as stale.
+    echo "$(aot_key) $(stat -c %s "$aot_cache.tmp")" > "$aot_cache.key.tmp" \
+      && mv -f "$aot_cache.tmp" "$aot_cache" && mv -f "$aot_cache.key.tmp" "$aot_cache.key"
     rm -f "$aot_cache.failed"
     echo "tributary: AOT cache created: $aot_cache"
     return 0
@@ -172,7 +174,7 @@ fi
 aot_opts=()
 if [ "$aot_mode" != off ]; then
   key=$(aot_key)
-  if [ -f "$aot_cache" ] && [ "$(cat "$aot_cache.key" 2>/dev/null || true)" = "$key" ]; then
+  if [ -f "$aot_cache" ] && [ "$(cat "$aot_cache.key" 2>/dev/null || true)" = "$key $(stat -c %s "$aot_cache")" ]; then
     # Quiet: should the JVM still refuse it (other JVM options), the broker starts without it.
     aot_opts=(-XX:AOTCache="$aot_cache" '-Xlog:aot*=off')
   elif [ "$aot_mode" = auto ] && [ "$(cat "$aot_cache.failed" 2>/dev/null || true)" != "$key" ] \
