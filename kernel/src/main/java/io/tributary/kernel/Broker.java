@@ -138,7 +138,7 @@ public final class Broker implements AutoCloseable {
      *
      * @param plugins a loader over {@link #pluginPath(BrokerConfig)} of this config
      */
-    public static Broker start(BrokerConfig config, Time time, PluginLoader plugins) throws InterruptedException {
+    static Broker start(BrokerConfig config, Time time, PluginLoader plugins) throws InterruptedException {
         Broker broker = new Broker(config);
         try {
             broker.startup(time, plugins);
@@ -150,7 +150,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Where {@link PluginLoader} looks for plugin folders: {@code plugin.path}, if set. */
-    public static Optional<Path> pluginPath(BrokerConfig config) {
+    static Optional<Path> pluginPath(BrokerConfig config) {
         return Optional.ofNullable(config.getString(BrokerConfigDef.PLUGIN_PATH))
                 .filter(s -> !s.isBlank())
                 .map(Path::of);
