@@ -129,9 +129,19 @@ public final class Broker implements AutoCloseable {
     }
 
     public static Broker start(BrokerConfig config, Time time) throws InterruptedException {
+        return start(config, time, PluginLoader.create(pluginPath(config)));
+    }
+
+    /**
+     * Starts a broker with plugins already found ({@code Main} creates the plugin layers while
+     * logging initialises on another thread).
+     *
+     * @param plugins a loader over {@link #pluginPath(BrokerConfig)} of this config
+     */
+    static Broker start(BrokerConfig config, Time time, PluginLoader plugins) throws InterruptedException {
         Broker broker = new Broker(config);
         try {
-            broker.startup(time);
+            broker.startup(time, plugins);
         } catch (RuntimeException | InterruptedException | Error e) {
             broker.close();
             throw e;
@@ -139,15 +149,20 @@ public final class Broker implements AutoCloseable {
         return broker;
     }
 
-    private void startup(Time time) throws InterruptedException {
+    /** Where {@link PluginLoader} looks for plugin folders: {@code plugin.path}, if set. */
+    static Optional<Path> pluginPath(BrokerConfig config) {
+        return Optional.ofNullable(config.getString(BrokerConfigDef.PLUGIN_PATH))
+                .filter(s -> !s.isBlank())
+                .map(Path::of);
+    }
+
+    private void startup(Time time, PluginLoader plugins) throws InterruptedException {
         long t0 = System.nanoTime();
+        warmUpInBackground();
         for (String key : config.unknownKeys()) {
             LOG.warn("The configuration '{}' was supplied but isn't a known config.", key);
         }
         int nodeId = config.nodeId();
-        String pluginPath = config.getString(BrokerConfigDef.PLUGIN_PATH);
-        PluginLoader plugins = PluginLoader.create(
-                Optional.ofNullable(pluginPath).filter(s -> !s.isBlank()).map(Path::of));
 
         String storageName = config.getString(BrokerConfigDef.STORAGE_PLUGIN);
         StorageProvider storageProvider =
@@ -311,6 +326,24 @@ public final class Broker implements AutoCloseable {
                 endpoints,
                 storageName,
                 metadataName);
+    }
+
+    /**
+     * Does, on another core, one-time JVM-wide work that start-up needs only at its end and that
+     * depends on nothing before it: loading Netty's native transport and buffer allocator (for
+     * the listeners) and seeding the {@link java.security.SecureRandom} behind {@link UUID#randomUUID()} (for the
+     * registration). Both are idempotent and thread-safe, so whichever thread comes second just
+     * finds them done (or waits for them); a failure here shows again where it matters.
+     */
+    private static void warmUpInBackground() {
+        Thread.ofPlatform().daemon().name("tributary-warm-up").start(() -> {
+            try {
+                NetworkServer.warmUp();
+                UUID.randomUUID();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("Warm-up failed; start-up does the same work itself", e);
+            }
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.tributary.kernel.network;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -44,6 +45,16 @@ public final class NetworkServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Class<? extends ServerChannel> channelType;
     private final List<Channel> serverChannels = new ArrayList<>();
+
+    /**
+     * Loads the native epoll transport (if it can be loaded) and Netty's default buffer
+     * allocator: the costly parts of a first construction and bind. Idempotent and thread-safe;
+     * lets start-up do it early on another thread.
+     */
+    public static void warmUp() {
+        Epoll.isAvailable();
+        ByteBufAllocator.DEFAULT.getClass();
+    }
 
     public NetworkServer(Settings settings, RequestPipeline pipeline) {
         this.settings = settings;

@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * in tests) and from each subfolder of {@code plugin.path}, which is resolved into a
  * {@link ModuleLayer} of its own so that one plugin's dependencies never collide with
  * another's. Not thread-safe; used once at start-up.
+ *
+ * <p>Creating the loader does not touch logging: {@code Main} creates the layers while another
+ * thread initialises the logging back end (tens of milliseconds of a cold start each), so this
+ * class has no static logger.
  */
 public final class PluginLoader {
-    private static final Logger LOG = LoggerFactory.getLogger(PluginLoader.class);
-
     private final List<PluginSource> sources;
 
     private PluginLoader(List<PluginSource> sources) {
@@ -143,7 +145,8 @@ public final class PluginLoader {
         }
         Found<T> chosen = matching.getFirst();
         PluginVersions.check(chosen.provider(), chosen.origin());
-        LOG.info(
+        Logger log = LoggerFactory.getLogger(PluginLoader.class);
+        log.info(
                 "Using {} plugin '{}' ({} from {})",
                 kind,
                 name,

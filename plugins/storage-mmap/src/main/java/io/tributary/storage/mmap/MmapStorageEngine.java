@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,20 +103,27 @@ final class MmapStorageEngine implements StorageEngine {
     private final List<Path> logDirs;
     private final MmapSettings settings;
     private final Time time;
-    private final ResourceCache resources;
+    /**
+     * Built on the background executor at open, joined at first use: a first Caffeine cache
+     * costs tens of milliseconds of a cold start, and an engine serves nothing before the kernel
+     * opens a partition.
+     */
+    private final CompletableFuture<ResourceCache> resources;
+
     private final SpaceReserver reserver;
-    /** Null without native access: logs then flush file by file on close. */
-    private final FileSystemSync fileSystemSync = FileSystemSync.load();
 
     private final ThreadPoolExecutor background;
     /** Reserves space and faults pages in ahead of busy writers; null with {@code prepare.threads=0}. */
     private final ThreadPoolExecutor preparer;
-    /** Null without native access. */
+    /** Null off Linux. */
     private final PagePopulator populator;
 
     private final ConcurrentHashMap<String, Holder> partitions = new ConcurrentHashMap<>();
     private final Map<Path, AtomicInteger> partitionsPerDir = new LinkedHashMap<>();
-    private final String tagPrefix = Long.toHexString(UUID.randomUUID().getMostSignificantBits() & 0xFFFFFFFFL);
+    /** Tells this engine's tags from another run's; needs no SecureRandom (slow to seed at start-up). */
+    private final String tagPrefix =
+            Long.toHexString(ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL);
+
     private final AtomicLong tags = new AtomicLong();
     private final AtomicInteger pendingTasks = new AtomicInteger();
     private volatile SwapObserver swapObserver = (step, dir) -> {};
@@ -127,7 +136,6 @@ final class MmapStorageEngine implements StorageEngine {
         this.time = time;
         this.reserver = reserver;
         this.populator = populator;
-        this.resources = new ResourceCache(settings.maxOpenFiles(), settings.maxMappedFiles());
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "tributary-mmap-background-" + threads.incrementAndGet());
@@ -141,6 +149,8 @@ final class MmapStorageEngine implements StorageEngine {
                 TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(),
                 factory);
+        this.resources = CompletableFuture.supplyAsync(
+                () -> new ResourceCache(settings.maxOpenFiles(), settings.maxMappedFiles()), background);
         if (settings.prepareThreads() > 0) {
             AtomicInteger preparers = new AtomicInteger();
             this.preparer = new ThreadPoolExecutor(
@@ -181,6 +191,10 @@ final class MmapStorageEngine implements StorageEngine {
             StorageContext context, MmapSettings settings, SpaceReserver reserver, PagePopulator populator) {
         MmapStorageEngine engine =
                 new MmapStorageEngine(context.logDirs(), settings, context.time(), reserver, populator);
+        if (populator != null) {
+            // Off the start-up path: the first segment created finds the downcall linked.
+            engine.background.execute(populator::link);
+        }
         try {
             engine.scan();
         } catch (IOException | RuntimeException e) {
@@ -254,7 +268,7 @@ final class MmapStorageEngine implements StorageEngine {
     }
 
     ResourceCache resources() {
-        return resources;
+        return resources.join();
     }
 
     SpaceReserver reserver() {
@@ -521,6 +535,9 @@ final class MmapStorageEngine implements StorageEngine {
             }
             closed = true;
         }
+        // Linked only now: only a clean shutdown needs it, and linking costs start-up time.
+        // Null without native access: logs then flush file by file.
+        FileSystemSync fileSystemSync = FileSystemSync.load();
         List<Holder> holders = new ArrayList<>(partitions.values());
         Set<Path> failedDirs = ConcurrentHashMap.newKeySet();
         ExecutorService closers = Executors.newFixedThreadPool(Math.max(1, Math.min(8, holders.size())), r -> {
@@ -565,7 +582,7 @@ final class MmapStorageEngine implements StorageEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        resources.clear();
+        resources().clear();
         for (Path logDir : logDirs) {
             if (failedDirs.contains(logDir)) {
                 continue;

@@ -21,30 +21,57 @@ import java.util.Locale;
  * then copies into pages that are already mapped writable. A page the file system cannot back (a
  * full disk) makes the call fail with {@code EFAULT} instead of raising SIGBUS later.
  *
- * <p>Needs native access for this module; {@link #load()} returns null without it or off Linux.
- * An old kernel answers {@code EINVAL}, after which {@link #populate} stops trying. Thread-safe.
+ * <p>Needs native access for this module; {@link #load()} returns null off Linux. The downcall is
+ * linked on first use (or ahead of it by {@link #link()} on another thread: linking costs tens of
+ * milliseconds of a cold JVM, which start-up need not wait for); when it cannot be linked (native
+ * access denied, no {@code madvise}), {@link #populate} answers {@code EINVAL} and {@link
+ * #noReadAhead} does nothing, as on a kernel without the advice. An old kernel answers {@code
+ * EINVAL}, after which {@link #populate} stops trying. Thread-safe.
  */
 final class PagePopulator {
     private static final int MADV_RANDOM = 1;
     private static final int MADV_POPULATE_WRITE = 23;
     private static final int EINVAL = 22;
 
-    private final MethodHandle madvise;
-    private final MemoryLayout captureLayout;
-    private final VarHandle errno;
+    /** The linked downcall, or {@link #UNAVAILABLE}. */
+    private record Downcall(MethodHandle madvise, MemoryLayout captureLayout, VarHandle errno) {}
+
+    private static final Downcall UNAVAILABLE = new Downcall(null, null, null);
+
+    /** Null until linked; guarded by {@code this} for writes. */
+    private volatile Downcall downcall;
+
     private volatile boolean unsupported;
 
-    private PagePopulator(MethodHandle madvise, MemoryLayout captureLayout, VarHandle errno) {
-        this.madvise = madvise;
-        this.captureLayout = captureLayout;
-        this.errno = errno;
-    }
+    private PagePopulator() {}
 
-    /** The populator, or null when the platform or the JVM's native-access policy does not allow it. */
+    /** The populator, or null off Linux; the downcall itself is linked on first use. */
     static PagePopulator load() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             return null;
         }
+        return new PagePopulator();
+    }
+
+    /** Links the downcall now if it is not yet; any thread. Returns whether it is usable. */
+    boolean link() {
+        return downcall() != UNAVAILABLE;
+    }
+
+    private Downcall downcall() {
+        Downcall d = downcall;
+        if (d != null) {
+            return d;
+        }
+        synchronized (this) {
+            if (downcall == null) {
+                downcall = linkNow();
+            }
+            return downcall;
+        }
+    }
+
+    private static Downcall linkNow() {
         try {
             Linker linker = Linker.nativeLinker();
             MemoryLayout capture = Linker.Option.captureStateLayout();
@@ -53,10 +80,10 @@ final class PagePopulator {
                     linker.defaultLookup().find("madvise").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT),
                     Linker.Option.captureCallState("errno"));
-            return new PagePopulator(madvise, capture, errno);
+            return new Downcall(madvise, capture, errno);
         } catch (Throwable t) {
             // IllegalCallerException when native access is denied, NoSuchElementException without glibc
-            return null;
+            return UNAVAILABLE;
         }
     }
 
@@ -68,12 +95,13 @@ final class PagePopulator {
      * effort: a failure only costs that read-ahead.
      */
     void noReadAhead(MemorySegment window) {
-        if (window.byteSize() == 0) {
+        Downcall d = downcall();
+        if (window.byteSize() == 0 || d == UNAVAILABLE) {
             return;
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(captureLayout);
-            int ignored = (int) madvise.invokeExact(state, window, window.byteSize(), MADV_RANDOM);
+            MemorySegment state = arena.allocate(d.captureLayout());
+            int ignored = (int) d.madvise().invokeExact(state, window, window.byteSize(), MADV_RANDOM);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -83,7 +111,7 @@ final class PagePopulator {
 
     /** False once the kernel said it does not know MADV_POPULATE_WRITE. */
     boolean supported() {
-        return !unsupported;
+        return !unsupported && link();
     }
 
     /**
@@ -99,13 +127,18 @@ final class PagePopulator {
         if (range.byteSize() == 0) {
             return 0;
         }
+        Downcall d = downcall();
+        if (d == UNAVAILABLE) {
+            unsupported = true;
+            return EINVAL;
+        }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(captureLayout);
-            int rc = (int) madvise.invokeExact(state, range, range.byteSize(), MADV_POPULATE_WRITE);
+            MemorySegment state = arena.allocate(d.captureLayout());
+            int rc = (int) d.madvise().invokeExact(state, range, range.byteSize(), MADV_POPULATE_WRITE);
             if (rc == 0) {
                 return 0;
             }
-            int err = (int) errno.get(state, 0L);
+            int err = (int) d.errno().get(state, 0L);
             if (err == EINVAL) {
                 unsupported = true;
             }
