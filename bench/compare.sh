@@ -8,6 +8,9 @@
 #   - F1: P2's workload (2M x 100 B, acks=all) on a topic with flush.messages=1
 #   - RSS after the load
 # Then medians over the rounds, per broker, and the ratios the performance issue asks for.
+# Both brokers run with the settings of the shared harness's Kafka config that differ from the
+# code defaults: group.initial.rebalance.delay.ms=0 (as Kafka's stock server.properties has it;
+# the consumer workloads' rates include the group join).
 #
 # Needs: the distribution built (mvn -B -DskipTests package), JDK 17 for the tools (the shared
 # harness's default), python3. Kafka's jars are fetched by ../shared/bench/kafka/setup.sh.
@@ -40,6 +43,7 @@ tributary_start() {  # DATADIR -> sets PID READY_MS
   local t0; t0=$(date +%s%N)
   (cd "$dir" && setsid nohup "$dist/bin/tributary-server-start.sh" \
       --override "listeners=PLAINTEXT://127.0.0.1:$tport" --override "log.dirs=$dir/data" \
+      --override "group.initial.rebalance.delay.ms=0" \
       > "$dir/broker.out" 2>&1 < /dev/null &)
   local pid=""
   for _ in $(seq 1 200); do
