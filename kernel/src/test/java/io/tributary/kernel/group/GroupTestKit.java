@@ -7,7 +7,6 @@ import io.tributary.spi.metadata.BrokerRegistration;
 import io.tributary.spi.metadata.MetadataImage;
 import io.tributary.spi.metadata.PartitionImage;
 import io.tributary.spi.metadata.TopicImage;
-import io.tributary.spi.plugin.Time;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -158,70 +156,6 @@ final class GroupTestKit {
                 }
             }
             coordinator.completeLoad(p);
-        }
-    }
-
-    /** A clock that is also the coordinator's scheduler: time moves only when a test says so. */
-    static final class ManualClock implements Time, Scheduler {
-        private long nowMs = 1_000_000;
-        private long sequence;
-        private final PriorityQueue<Timed> tasks = new PriorityQueue<>();
-
-        private final class Timed implements Comparable<Timed>, Task {
-            final long dueMs;
-            final long seq = sequence++;
-            final Runnable task;
-            boolean cancelled;
-
-            Timed(long dueMs, Runnable task) {
-                this.dueMs = dueMs;
-                this.task = task;
-            }
-
-            @Override
-            public int compareTo(Timed o) {
-                return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(seq, o.seq);
-            }
-
-            @Override
-            public void cancel() {
-                cancelled = true;
-            }
-        }
-
-        @Override
-        public long milliseconds() {
-            return nowMs;
-        }
-
-        @Override
-        public long nanoseconds() {
-            return nowMs * 1_000_000;
-        }
-
-        @Override
-        public Task schedule(long delayMs, Runnable task) {
-            Timed t = new Timed(nowMs + Math.max(0, delayMs), task);
-            tasks.add(t);
-            return t;
-        }
-
-        /** Moves time forward, running every task that falls due (in due order). */
-        void advance(long ms) {
-            long target = nowMs + ms;
-            while (!tasks.isEmpty() && tasks.peek().dueMs <= target) {
-                Timed t = tasks.poll();
-                nowMs = Math.max(nowMs, t.dueMs);
-                if (!t.cancelled) {
-                    t.task.run();
-                }
-            }
-            nowMs = target;
-        }
-
-        /** Runs what is due now (tasks scheduled with no delay). */
-        void runDue() {
-            advance(0);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.tributary.kernel.txn;
 
 import io.netty.buffer.Unpooled;
-import io.tributary.kernel.group.Scheduler;
+import io.tributary.kernel.group.ManualClock;
 import io.tributary.kernel.partition.TopicPartitionKey;
 import io.tributary.kernel.topics.TopicNames;
 import io.tributary.protocol.Errors;
@@ -9,7 +9,6 @@ import io.tributary.spi.metadata.BrokerRegistration;
 import io.tributary.spi.metadata.MetadataImage;
 import io.tributary.spi.metadata.PartitionImage;
 import io.tributary.spi.metadata.TopicImage;
-import io.tributary.spi.plugin.Time;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -162,65 +160,6 @@ final class TxnTestKit {
     }
 
     // ---------------------------------------------------------------- fakes
-
-    /** A clock that is also the coordinator's scheduler: time moves only when a test says so. */
-    static final class ManualClock implements Time, Scheduler {
-        private long nowMs = 1_000_000;
-        private long sequence;
-        private final PriorityQueue<Timed> tasks = new PriorityQueue<>();
-
-        private final class Timed implements Comparable<Timed>, Task {
-            final long dueMs;
-            final long seq = sequence++;
-            final Runnable task;
-            boolean cancelled;
-
-            Timed(long dueMs, Runnable task) {
-                this.dueMs = dueMs;
-                this.task = task;
-            }
-
-            @Override
-            public int compareTo(Timed o) {
-                return dueMs != o.dueMs ? Long.compare(dueMs, o.dueMs) : Long.compare(seq, o.seq);
-            }
-
-            @Override
-            public void cancel() {
-                cancelled = true;
-            }
-        }
-
-        @Override
-        public long milliseconds() {
-            return nowMs;
-        }
-
-        @Override
-        public long nanoseconds() {
-            return nowMs * 1_000_000;
-        }
-
-        @Override
-        public Task schedule(long delayMs, Runnable task) {
-            Timed t = new Timed(nowMs + Math.max(0, delayMs), task);
-            tasks.add(t);
-            return t;
-        }
-
-        /** Moves time forward, running every task that falls due (in due order). */
-        void advance(long ms) {
-            long target = nowMs + ms;
-            while (!tasks.isEmpty() && tasks.peek().dueMs <= target) {
-                Timed t = tasks.poll();
-                nowMs = Math.max(nowMs, t.dueMs);
-                if (!t.cancelled) {
-                    t.task.run();
-                }
-            }
-            nowMs = target;
-        }
-    }
 
     /** {@code __transaction_state} in memory: writes succeed at once unless told otherwise. */
     static final class MemoryTxnLog implements TxnLog {
