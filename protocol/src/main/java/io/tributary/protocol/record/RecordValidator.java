@@ -2,6 +2,7 @@ package io.tributary.protocol.record;
 
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Deep validation of v2 batches for the broker's produce path: the header, the CRC, and every
@@ -69,6 +70,11 @@ public final class RecordValidator {
      * @throws RecordException as described on the class
      */
     public static ValidatedBatch validate(RecordBatch batch, ValidationOptions options) {
+        return validate(batch, options, true);
+    }
+
+    /** {@link #validate}, optionally without the fast scan of uncompressed batches (tests compare the two). */
+    static ValidatedBatch validate(RecordBatch batch, ValidationOptions options, boolean fastScan) {
         batch.ensureValid();
         CompressionType codec = batch.compressionType();
         checkHeader(batch, options);
@@ -76,7 +82,13 @@ public final class RecordValidator {
         int start = batch.index() + RecordBatch.HEADER_SIZE;
         int end = batch.index() + batch.sizeInBytes();
         if (codec == CompressionType.NONE) {
-            RecordInput.OfBuf in = new RecordInput.OfBuf(batch.buffer(), start, end);
+            ByteBuf buf = batch.buffer();
+            if (fastScan && buf.nioBufferCount() == 1 && pass.scanWellFormed(buf.nioBuffer(start, end - start))) {
+                return pass.result(end - start);
+            }
+            // Something is off, or the bytes are not one region: the full parser says exactly what.
+            pass = new Pass(batch, options);
+            RecordInput.OfBuf in = new RecordInput.OfBuf(buf, start, end);
             try {
                 pass.readRecords(in);
             } catch (IOException e) {
@@ -189,8 +201,140 @@ public final class RecordValidator {
             }
         }
 
+        /**
+         * The common case made cheap: walks well-formed uncompressed records with absolute reads
+         * from one buffer region and applies {@link #checkRecord}'s rules. Returns false at the
+         * first thing that is off (malformed, out of policy, or not ending exactly at the end),
+         * leaving the precise error to {@link #readRecords}; it never accepts what that rejects.
+         */
+        boolean scanWellFormed(ByteBuffer records) {
+            Scan in = new Scan(records);
+            for (int i = 0; i < count; i++) {
+                int length = in.varint();
+                if (in.bad || length < RecordParser.MIN_BODY_SIZE || length > in.limit - in.p) {
+                    return false;
+                }
+                int end = in.p + length;
+                in.p++; // attributes
+                long timestampDelta = in.varlong();
+                int offsetDelta = in.varint();
+                int keyLength = in.varint();
+                if (in.bad || offsetDelta != i || !in.skip(keyLength, -1, end)) {
+                    return false;
+                }
+                int valueLength = in.varint();
+                if (in.bad || !in.skip(valueLength, -1, end)) {
+                    return false;
+                }
+                int headerCount = in.varint();
+                if (in.bad || headerCount < 0 || headerCount > (end - in.p) / 2) {
+                    return false;
+                }
+                for (int h = 0; h < headerCount; h++) {
+                    int headerKeyLength = in.varint();
+                    if (in.bad || !in.skip(headerKeyLength, 0, end)) {
+                        return false;
+                    }
+                    int headerValueLength = in.varint();
+                    if (in.bad || !in.skip(headerValueLength, -1, end)) {
+                        return false;
+                    }
+                }
+                if (in.p != end || (options.requireKeys() && keyLength < 0)) {
+                    return false;
+                }
+                long timestamp = logAppendTime ? logAppendTimestamp : baseTimestamp + timestampDelta;
+                if (timestamp < options.minTimestamp() || timestamp > options.maxTimestamp()) {
+                    return false;
+                }
+                if (timestamp > maxTimestamp) {
+                    maxTimestamp = timestamp;
+                    offsetDeltaOfMaxTimestamp = i;
+                }
+            }
+            return in.p == in.limit;
+        }
+
         ValidatedBatch result(long uncompressedBytes) {
             return new ValidatedBatch(batch, count, maxTimestamp, offsetDeltaOfMaxTimestamp, uncompressedBytes);
+        }
+    }
+
+    /**
+     * A cursor over one region for {@link Pass#scanWellFormed}: zig-zag varints read with absolute
+     * gets, a one-byte value without a loop. Running off the region, or a varint longer than its
+     * type allows, sets {@code bad} instead of throwing.
+     */
+    private static final class Scan {
+        private final ByteBuffer b;
+        final int limit;
+        int p;
+        boolean bad;
+
+        Scan(ByteBuffer b) {
+            this.b = b;
+            this.limit = b.limit();
+        }
+
+        int varint() {
+            if (p >= limit) {
+                bad = true;
+                return 0;
+            }
+            int x = b.get(p++);
+            if (x >= 0) {
+                return (x >>> 1) ^ -(x & 1);
+            }
+            int raw = x & 0x7F;
+            for (int shift = 7; shift < 7 * Varints.MAX_VARINT_BYTES; shift += 7) {
+                if (p >= limit) {
+                    bad = true;
+                    return 0;
+                }
+                x = b.get(p++);
+                raw |= (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return Varints.unZigZag(raw);
+                }
+            }
+            bad = true;
+            return 0;
+        }
+
+        long varlong() {
+            if (p >= limit) {
+                bad = true;
+                return 0;
+            }
+            long x = b.get(p++);
+            if (x >= 0) {
+                return (x >>> 1) ^ -(x & 1);
+            }
+            long raw = x & 0x7F;
+            for (int shift = 7; shift < 7 * Varints.MAX_VARLONG_BYTES; shift += 7) {
+                if (p >= limit) {
+                    bad = true;
+                    return 0;
+                }
+                x = b.get(p++);
+                raw |= (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return Varints.unZigZag(raw);
+                }
+            }
+            bad = true;
+            return 0;
+        }
+
+        /** Skips a length-prefixed field of {@code length} bytes (at least {@code min}) inside the record ending at {@code end}. */
+        boolean skip(int length, int min, int end) {
+            if (length < min || length > end - p) {
+                return false;
+            }
+            if (length > 0) {
+                p += length;
+            }
+            return true;
         }
     }
 }
