@@ -277,41 +277,33 @@ public final class RecordValidator {
         }
 
         int varint() {
-            if (p >= limit) {
-                bad = true;
-                return 0;
-            }
-            int x = b.get(p++);
-            if (x >= 0) {
-                return (x >>> 1) ^ -(x & 1);
-            }
-            int raw = x & 0x7F;
-            for (int shift = 7; shift < 7 * Varints.MAX_VARINT_BYTES; shift += 7) {
-                if (p >= limit) {
-                    bad = true;
-                    return 0;
-                }
-                x = b.get(p++);
-                raw |= (x & 0x7F) << shift;
-                if (x >= 0) {
-                    return Varints.unZigZag(raw);
+            if (p < limit) {
+                int x = b.get(p);
+                if (x >= 0) { // one byte: most lengths, deltas and counts
+                    p++;
+                    return Varints.unZigZag(x);
                 }
             }
-            bad = true;
-            return 0;
+            // The fifth byte's high bits fall off the int, as in the full parser.
+            return Varints.unZigZag((int) raw(Varints.MAX_VARINT_BYTES));
         }
 
         long varlong() {
+            return Varints.unZigZag(raw(Varints.MAX_VARLONG_BYTES));
+        }
+
+        /** The raw (zig-zag encoded) bits of a varint of at most {@code maxBytes} bytes. */
+        private long raw(int maxBytes) {
             if (p >= limit) {
                 bad = true;
                 return 0;
             }
             long x = b.get(p++);
             if (x >= 0) {
-                return (x >>> 1) ^ -(x & 1);
+                return x;
             }
             long raw = x & 0x7F;
-            for (int shift = 7; shift < 7 * Varints.MAX_VARLONG_BYTES; shift += 7) {
+            for (int shift = 7; shift < 7 * maxBytes; shift += 7) {
                 if (p >= limit) {
                     bad = true;
                     return 0;
@@ -319,7 +311,7 @@ public final class RecordValidator {
                 x = b.get(p++);
                 raw |= (x & 0x7F) << shift;
                 if (x >= 0) {
-                    return Varints.unZigZag(raw);
+                    return raw;
                 }
             }
             bad = true;
