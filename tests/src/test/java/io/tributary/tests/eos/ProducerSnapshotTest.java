@@ -8,19 +8,15 @@ import io.tributary.tests.support.Clients;
 import io.tributary.tests.support.RawClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,20 +84,7 @@ class ProducerSnapshotTest {
     private record ProduceResponseData(short errorCode, long baseOffset) {}
 
     private static ProduceResponseData produce(RawClient c, MemoryRecords records) throws Exception {
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) -1)
-                .setTimeoutMs(5000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                                new ProduceRequestData.TopicProduceData()
-                                        .setName(TOPIC)
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
-                                                .setRecords(MemoryRecords.readableRecords(
-                                                        records.buffer().duplicate())))))
-                        .iterator()));
-        ProduceResponse r =
-                (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 11));
-        var p = r.data().responses().iterator().next().partitionResponses().getFirst();
+        var p = c.produce(TOPIC, null, records, (short) 11);
         return new ProduceResponseData(p.errorCode(), p.baseOffset());
     }
 

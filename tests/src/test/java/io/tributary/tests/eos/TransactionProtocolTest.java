@@ -361,21 +361,7 @@ class TransactionProtocolTest {
 
     private static ProduceResponseData produceTo(RawClient c, String topic, String id, MemoryRecords records)
             throws Exception {
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) -1)
-                .setTimeoutMs(5000)
-                .setTransactionalId(id)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                                new ProduceRequestData.TopicProduceData()
-                                        .setName(topic)
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
-                                                .setRecords(MemoryRecords.readableRecords(
-                                                        records.buffer().duplicate())))))
-                        .iterator()));
-        ProduceResponse r =
-                (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 12));
-        var p = r.data().responses().iterator().next().partitionResponses().getFirst();
+        var p = c.produce(topic, id, records, (short) 12);
         assertEquals(Errors.NONE.code(), p.errorCode());
         return new ProduceResponseData(Errors.NONE, p.baseOffset());
     }

@@ -8,9 +8,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
@@ -60,6 +66,29 @@ public final class RawClient implements AutoCloseable {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-client", correlationId++);
         writeFrame(request.serializeWithHeader(header));
         return header;
+    }
+
+    /**
+     * Produces {@code records} to partition 0 of {@code topic} with acks=all (transactional when
+     * {@code transactionalId} is not null) in a Produce request of {@code version}, and returns the
+     * partition's answer. The records' buffer is not consumed.
+     */
+    public ProduceResponseData.PartitionProduceResponse produce(
+            String topic, String transactionalId, MemoryRecords records, short version) throws IOException {
+        ProduceRequestData data = new ProduceRequestData()
+                .setAcks((short) -1)
+                .setTimeoutMs(5000)
+                .setTransactionalId(transactionalId)
+                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
+                                new ProduceRequestData.TopicProduceData()
+                                        .setName(topic)
+                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
+                                                .setIndex(0)
+                                                .setRecords(MemoryRecords.readableRecords(
+                                                        records.buffer().duplicate())))))
+                        .iterator()));
+        ProduceResponse r = (ProduceResponse) call(ProduceRequest.builder(data).build(version));
+        return r.data().responses().iterator().next().partitionResponses().getFirst();
     }
 
     /** Sends a request and parses its response with kafka-clients. */
