@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class ManyPartitionsTest {
     private static final int PARTITIONS = Integer.getInteger("tributary.test.partitions", 1000);
+    /** Opt-in (bench/many-partitions.sh): how long the broker stays idle before a last memory reading. */
+    private static final int IDLE_SECONDS = Integer.getInteger("tributary.test.idleSeconds", 0);
 
     @Test
     void shouldServeEveryPartitionBeforeAndAfterARestart() throws Exception {
@@ -84,6 +86,13 @@ class ManyPartitionsTest {
                     ms(restartStart, restarted),
                     startupMs(broker.log()),
                     afterRestart);
+            if (IDLE_SECONDS > 0) {
+                // Not a wait for an event: the reading is of a broker left idle this long, so that
+                // what it gives back when idle (heap, native arenas) shows.
+                Thread.sleep(Duration.ofSeconds(IDLE_SECONDS));
+                System.out.printf(
+                        "%d partitions: after %d s idle: %s%n", PARTITIONS, IDLE_SECONDS, Usage.of(broker.pid()));
+            }
         }
     }
 
