@@ -59,7 +59,7 @@ record MmapSettings(
 
     /** 10,000 busy partitions hold one file and three mappings each. */
     static final MmapSettings DEFAULT =
-            new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2, 1, false);
+            new MmapSettings(10_000, 30_000, 64L << 20, 4L << 10, 4L << 20, false, 2, 1, false);
 
     private static final long PAGE = 4096;
 

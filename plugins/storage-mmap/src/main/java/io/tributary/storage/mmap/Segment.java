@@ -1084,7 +1084,7 @@ final class Segment {
     /**
      * Asks the preparer to reserve the next chunk when the writer, now at {@code end} (past its
      * first chunk), has less than a chunk of reserved space left. A chunk doubles with what was
-     * reserved, so a partition keeps one to two chunks ahead of its writer: 64 KiB to 8 MiB by
+     * reserved, so a partition keeps one to two chunks ahead of its writer: 4 KiB to 8 MiB by
      * default. A busy partition thus finds its space reserved and its pages faulted in ahead of
      * it; a quiet one barely reserves more than it would chunk by chunk.
      */

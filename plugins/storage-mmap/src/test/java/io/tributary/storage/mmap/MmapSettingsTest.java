@@ -14,7 +14,7 @@ class MmapSettingsTest {
     void shouldUseTheRecordedDefaults() {
         MmapSettings s = MmapSettings.from(PluginSettings.empty());
 
-        assertEquals(new MmapSettings(10_000, 30_000, 64L << 20, 64L << 10, 4L << 20, false, 2, 1, false), s);
+        assertEquals(new MmapSettings(10_000, 30_000, 64L << 20, 4L << 10, 4L << 20, false, 2, 1, false), s);
         assertEquals(MmapSettings.DEFAULT, s);
     }
 
