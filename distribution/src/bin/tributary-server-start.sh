@@ -52,25 +52,16 @@ log_level=${TRIBUTARY_LOG_LEVEL:-info}
 # and initialises JFR (measured: ~0.2 s of CPU and ~8 MiB before the first request). Re-enable
 # with TRIBUTARY_JVM_OPTS=-Dio.netty.jfr.enabled=true when profiling Netty's allocator.
 #
-# C2 thresholds ten times the JDK's for calls, the JDK's own for loops. A broker's per-request code
-# (decoding, dispatch, handlers) is called a few thousand times a second, so at the JDK's
-# thresholds C2 compiles all of it within seconds: ~3.4 s of C2 time over the first 6M records,
-# ~1 s in each 2M-record run, for code whose share of the work per record is small. Per-record
-# loops still reach C2 after a few hundred calls (Tier4MinInvocationThreshold and the back-edge
-# counts are unchanged). Measured on fresh brokers (warm-up 500k, P1, P3, C1 of bench/compare.sh):
-# C2 time per 2M-record run from ~1 s to ~0.1 s, broker CPU per run from 2.4-2.7 s to 1.5-1.7 s
-# (P1), throughput unchanged. Per-request code still reaches C2 after minutes of traffic.
-#
 # Memory given back when idle: a broker that went quiet after a burst (recovering 10,000
-# partitions, say) kept the heap it grew and glibc kept the C2 compiler's freed arenas (NMT: 41 MB
+# partitions, say) kept the heap it grew, and glibc kept the C2 compiler's freed arenas (NMT: 41 MB
 # at peak). After 15 s without a GC, G1 runs a concurrent cycle and shrinks the heap to 30% free;
-# every 15 s the JVM trims glibc's heap. Measured on a restart over 10,000 partitions
-# (bench/many-partitions.sh, its reading after 45 s idle): anonymous memory 45 s after ready from 219 MiB
-# to 99 MiB; no change to start-up or to the P1/P3 runs (7-8 GC pauses in all).
+# every 15 s the JVM trims glibc's heap. Measured on a restart over 10,000 partitions: anonymous
+# memory 45 s after ready went from 219 to 99 MiB. A busy broker never meets the periodic GC (it
+# runs only after 15 s without one); warm-up, P1, P3 and C1 of bench/compare.sh took 7-8 G1
+# pauses in all, as before.
 # shellcheck disable=SC2206
 jvm_opts=($heap_opts
   -XX:+UseG1GC -XX:MaxGCPauseMillis=20
-  -XX:Tier4InvocationThreshold=50000 -XX:Tier4CompileThreshold=150000
   -XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
   -XX:TrimNativeHeapInterval=15000
   --enable-native-access=ALL-UNNAMED,io.tributary.kernel,io.netty.common,io.netty.transport.classes.epoll,com.github.luben.zstd_jni,org.lz4.java,snappy.java
