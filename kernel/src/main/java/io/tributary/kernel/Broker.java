@@ -198,7 +198,7 @@ public final class Broker implements AutoCloseable {
                         new ReplicationContext(nodeId, settings("replication." + replicationName + "."), time, host));
         closeables.add(replication);
 
-        SyncStage sync = new SyncStage();
+        SyncStage<Partition> sync = SyncStage.forLogs();
         closeables.add(sync);
         // The ring's processor is the dispatcher, built below once every handler exists.
         AtomicReference<ApiDispatcher> dispatcherRef = new AtomicReference<>();

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * <p>Threading: the request handler thread only; callbacks run there too.
  */
 public final class Acknowledgements implements AutoCloseable {
-    private final SyncStage syncStage;
+    private final SyncStage<Partition> syncStage;
     private final Executor handlerExecutor;
     private final Time time;
     private final Purgatory<TopicPartitionKey> waitingForReplicas;
@@ -38,7 +38,7 @@ public final class Acknowledgements implements AutoCloseable {
     private Set<Partition> lastFailed = Set.of();
 
     public Acknowledgements(
-            SyncStage syncStage, Executor handlerExecutor, ScheduledThreadPoolExecutor timer, Time time) {
+            SyncStage<Partition> syncStage, Executor handlerExecutor, ScheduledThreadPoolExecutor timer, Time time) {
         this.syncStage = syncStage;
         this.handlerExecutor = handlerExecutor;
         this.time = time;

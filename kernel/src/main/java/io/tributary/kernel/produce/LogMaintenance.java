@@ -28,14 +28,14 @@ public final class LogMaintenance {
     private final Supplier<BrokerConfig> config;
     private final PartitionManager partitions;
     private final RequestPipeline pipeline;
-    private final SyncStage syncStage;
+    private final SyncStage<Partition> syncStage;
     private final Time time;
 
     public LogMaintenance(
             Supplier<BrokerConfig> config,
             PartitionManager partitions,
             RequestPipeline pipeline,
-            SyncStage syncStage,
+            SyncStage<Partition> syncStage,
             Time time) {
         this.config = config;
         this.partitions = partitions;

@@ -21,18 +21,27 @@ import org.slf4j.LoggerFactory;
  * pipelined requests of a producer share a disk flush instead of each waiting for its own).
  *
  * <p>Thread-safe. Callbacks run on the sync thread.
+ *
+ * @param <T> what is synced: a {@link Partition} (its log) in the broker
  */
-public final class SyncStage implements AutoCloseable {
+public final class SyncStage<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncStage.class);
 
-    private record Request(Collection<Partition> partitions, Consumer<Set<Partition>> done) {}
+    private record Request<T>(Collection<T> partitions, Consumer<Set<T>> done) {}
 
-    private static final Request STOP = new Request(List.of(), failed -> {});
-
-    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final Request<T> stop = new Request<>(List.of(), failed -> {});
+    private final LinkedBlockingQueue<Request<T>> queue = new LinkedBlockingQueue<>();
+    private final Consumer<T> sync;
     private boolean closed; // guarded by this
 
-    public SyncStage() {
+    /** Syncs partitions' logs ({@link io.tributary.spi.storage.PartitionLog#sync}). */
+    public static SyncStage<Partition> forLogs() {
+        return new SyncStage<>(p -> p.log().sync());
+    }
+
+    /** @param sync makes one target durable; throws (a {@link StorageException}) when it cannot */
+    SyncStage(Consumer<T> sync) {
+        this.sync = sync;
         Thread.ofPlatform().daemon().name("tributary-log-sync").start(this::run);
     }
 
@@ -41,10 +50,10 @@ public final class SyncStage implements AutoCloseable {
      * whose sync failed (empty when all succeeded). After {@link #close} nothing is synced and
      * {@code done} gets every partition as failed.
      */
-    public void submit(Collection<Partition> partitions, Consumer<Set<Partition>> done) {
+    public void submit(Collection<T> partitions, Consumer<Set<T>> done) {
         synchronized (this) {
             if (!closed) {
-                queue.add(new Request(partitions, done));
+                queue.add(new Request<>(partitions, done));
                 return;
             }
         }
@@ -52,7 +61,7 @@ public final class SyncStage implements AutoCloseable {
     }
 
     private void run() {
-        List<Request> batch = new ArrayList<>();
+        List<Request<T>> batch = new ArrayList<>();
         while (true) {
             try {
                 batch.add(queue.take());
@@ -60,24 +69,24 @@ public final class SyncStage implements AutoCloseable {
                 return;
             }
             queue.drainTo(batch);
-            boolean stop = batch.remove(STOP);
+            boolean stopping = batch.remove(stop);
             serve(batch);
             batch.clear();
-            if (stop) {
+            if (stopping) {
                 return;
             }
         }
     }
 
-    private static void serve(List<Request> batch) {
-        Set<Partition> all = new LinkedHashSet<>();
-        for (Request r : batch) {
+    private void serve(List<Request<T>> batch) {
+        Set<T> all = new LinkedHashSet<>();
+        for (Request<T> r : batch) {
             all.addAll(r.partitions());
         }
-        Set<Partition> failed = new HashSet<>();
-        for (Partition p : all) {
+        Set<T> failed = new HashSet<>();
+        for (T p : all) {
             try {
-                p.log().sync();
+                sync.accept(p);
             } catch (StorageException e) {
                 LOG.error("Sync of {} failed", p, e);
                 failed.add(p);
@@ -86,8 +95,8 @@ public final class SyncStage implements AutoCloseable {
                 failed.add(p);
             }
         }
-        for (Request r : batch) {
-            Set<Partition> own = failed.isEmpty() ? Set.of() : failedAmong(r.partitions(), failed);
+        for (Request<T> r : batch) {
+            Set<T> own = failed.isEmpty() ? Set.of() : failedAmong(r.partitions(), failed);
             try {
                 r.done().accept(own);
             } catch (RuntimeException e) {
@@ -96,9 +105,9 @@ public final class SyncStage implements AutoCloseable {
         }
     }
 
-    private static Set<Partition> failedAmong(Collection<Partition> partitions, Set<Partition> failed) {
-        Set<Partition> own = new HashSet<>();
-        for (Partition p : partitions) {
+    private static <T> Set<T> failedAmong(Collection<T> partitions, Set<T> failed) {
+        Set<T> own = new HashSet<>();
+        for (T p : partitions) {
             if (failed.contains(p)) {
                 own.add(p);
             }
@@ -111,7 +120,7 @@ public final class SyncStage implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            queue.add(STOP);
+            queue.add(stop);
         }
     }
 }
