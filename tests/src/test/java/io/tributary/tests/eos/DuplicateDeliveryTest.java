@@ -12,15 +12,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,26 +96,8 @@ class DuplicateDeliveryTest {
 
     private static ProduceResponseData.PartitionProduceResponse produce(
             InProcessBroker broker, String topic, MemoryRecords records) throws Exception {
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) -1)
-                .setTimeoutMs(5000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                                new ProduceRequestData.TopicProduceData()
-                                        .setName(topic)
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
-                                                .setRecords(MemoryRecords.readableRecords(
-                                                        records.buffer().duplicate())))))
-                        .iterator()));
         try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
-            ProduceResponse response =
-                    (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 11));
-            return response.data()
-                    .responses()
-                    .iterator()
-                    .next()
-                    .partitionResponses()
-                    .getFirst();
+            return c.produce(topic, null, records, (short) 11);
         }
     }
 }

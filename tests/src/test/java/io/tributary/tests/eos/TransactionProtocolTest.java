@@ -18,7 +18,6 @@ import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -32,8 +31,6 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -114,21 +111,7 @@ class TransactionProtocolTest {
 
     private static ProduceResponseData produce(
             RawClient c, String transactionalId, int partition, MemoryRecords records, short version) throws Exception {
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) -1)
-                .setTimeoutMs(5000)
-                .setTransactionalId(transactionalId)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                                new ProduceRequestData.TopicProduceData()
-                                        .setName(TOPIC)
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(partition)
-                                                .setRecords(MemoryRecords.readableRecords(
-                                                        records.buffer().duplicate())))))
-                        .iterator()));
-        ProduceResponse r =
-                (ProduceResponse) c.call(ProduceRequest.builder(data).build(version));
-        var p = r.data().responses().iterator().next().partitionResponses().getFirst();
+        var p = c.produce(TOPIC, partition, transactionalId, records, version);
         return new ProduceResponseData(Errors.forCode(p.errorCode()), p.baseOffset());
     }
 

@@ -75,6 +75,13 @@ public final class RawClient implements AutoCloseable {
      */
     public ProduceResponseData.PartitionProduceResponse produce(
             String topic, String transactionalId, MemoryRecords records, short version) throws IOException {
+        return produce(topic, 0, transactionalId, records, version);
+    }
+
+    /** As {@link #produce(String, String, MemoryRecords, short)}, to the given partition. */
+    public ProduceResponseData.PartitionProduceResponse produce(
+            String topic, int partition, String transactionalId, MemoryRecords records, short version)
+            throws IOException {
         ProduceRequestData data = new ProduceRequestData()
                 .setAcks((short) -1)
                 .setTimeoutMs(5000)
@@ -83,7 +90,7 @@ public final class RawClient implements AutoCloseable {
                                 new ProduceRequestData.TopicProduceData()
                                         .setName(topic)
                                         .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
+                                                .setIndex(partition)
                                                 .setRecords(MemoryRecords.readableRecords(
                                                         records.buffer().duplicate())))))
                         .iterator()));
