@@ -24,7 +24,6 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
@@ -33,8 +32,6 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -200,29 +197,14 @@ class BadInputTest {
                 Compression.NONE, new SimpleRecord(System.currentTimeMillis(), "k".getBytes(), "value".getBytes()));
         ByteBuffer buf = records.buffer();
         buf.put(buf.limit() - 1, (byte) (buf.get(buf.limit() - 1) ^ 0x01));
-        ProduceResponse response = produce(MemoryRecords.readableRecords(buf));
-        assertEquals(Errors.CORRUPT_MESSAGE, partitionError(response));
+        assertEquals(Errors.CORRUPT_MESSAGE, produceError(TOPIC, MemoryRecords.readableRecords(buf)));
     }
 
     @Test
     void shouldRejectProduceToAnInvalidTopicName() throws Exception {
         MemoryRecords records = MemoryRecords.withRecords(
                 Compression.NONE, new SimpleRecord(System.currentTimeMillis(), "k".getBytes(), "v".getBytes()));
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) 1)
-                .setTimeoutMs(5000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(
-                        List.of(new ProduceRequestData.TopicProduceData()
-                                        .setName("bad/name")
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
-                                                .setRecords(records))))
-                                .iterator()));
-        try (RawClient c = raw()) {
-            ProduceResponse response =
-                    (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 9));
-            assertFalse(partitionError(response) == Errors.NONE);
-        }
+        assertFalse(produceError("bad/name", records) == Errors.NONE);
     }
 
     @Test
@@ -252,29 +234,11 @@ class BadInputTest {
         }
     }
 
-    private static ProduceResponse produce(MemoryRecords records) throws IOException {
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) 1)
-                .setTimeoutMs(5000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(
-                        List.of(new ProduceRequestData.TopicProduceData()
-                                        .setName(TOPIC)
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
-                                                .setRecords(records))))
-                                .iterator()));
+    /** The partition's error for a Produce v9 with acks=1 of {@code records} to partition 0 of {@code topic}. */
+    private static Errors produceError(String topic, MemoryRecords records) throws IOException {
         try (RawClient c = raw()) {
-            return (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 9));
+            return Errors.forCode(
+                    c.produce(topic, 0, null, (short) 1, records, (short) 9).errorCode());
         }
-    }
-
-    private static Errors partitionError(ProduceResponse response) {
-        return Errors.forCode(response.data()
-                .responses()
-                .iterator()
-                .next()
-                .partitionResponses()
-                .getFirst()
-                .errorCode());
     }
 }

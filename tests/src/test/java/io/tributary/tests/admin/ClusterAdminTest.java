@@ -53,7 +53,6 @@ import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -63,8 +62,6 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.MetadataResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -386,27 +383,10 @@ class ClusterAdminTest {
     @Test
     void shouldAutoCreateTopicsFromMetadataButNeverFromProduce() throws Exception {
         try (RawClient raw = new RawClient("127.0.0.1", broker.port())) {
-            ProduceRequestData produce = new ProduceRequestData()
-                    .setAcks((short) 1)
-                    .setTimeoutMs(5000)
-                    .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
-                                    new ProduceRequestData.TopicProduceData()
-                                            .setName("produced-to-nothing")
-                                            .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                    .setIndex(0)
-                                                    .setRecords(MemoryRecords.withRecords(
-                                                            Compression.NONE, new SimpleRecord("v".getBytes()))))))
-                            .iterator()));
-            ProduceResponse response =
-                    (ProduceResponse) raw.call(ProduceRequest.builder(produce).build((short) 9));
+            MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes()));
             assertEquals(
                     Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
-                    response.data()
-                            .responses()
-                            .iterator()
-                            .next()
-                            .partitionResponses()
-                            .getFirst()
+                    raw.produce("produced-to-nothing", 0, null, (short) 1, records, (short) 9)
                             .errorCode());
             assertFalse(admin.listTopics().names().get().contains("produced-to-nothing"));
 

@@ -111,7 +111,7 @@ class TransactionProtocolTest {
 
     private static ProduceResponseData produce(
             RawClient c, String transactionalId, int partition, MemoryRecords records, short version) throws Exception {
-        var p = c.produce(TOPIC, partition, transactionalId, records, version);
+        var p = c.produce(TOPIC, partition, transactionalId, (short) -1, records, version);
         return new ProduceResponseData(Errors.forCode(p.errorCode()), p.baseOffset());
     }
 

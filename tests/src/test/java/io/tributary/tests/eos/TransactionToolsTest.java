@@ -20,7 +20,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -28,8 +27,6 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,28 +140,9 @@ class TransactionToolsTest {
                     init.data().producerEpoch(),
                     0,
                     new SimpleRecord(System.currentTimeMillis() - 60_000, null, "stuck".getBytes()));
-            ProduceRequestData data = new ProduceRequestData()
-                    .setAcks((short) -1)
-                    .setTimeoutMs(5000)
-                    .setTransactionalId("tool-hanging")
-                    .setTopicData(new ProduceRequestData.TopicProduceDataCollection(
-                            List.of(new ProduceRequestData.TopicProduceData()
-                                            .setName("tooled")
-                                            .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                    .setIndex(0)
-                                                    .setRecords(records))))
-                                    .iterator()));
-            ProduceResponse r =
-                    (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 11));
             assertEquals(
                     Errors.NONE.code(),
-                    r.data()
-                            .responses()
-                            .iterator()
-                            .next()
-                            .partitionResponses()
-                            .getFirst()
-                            .errorCode(),
+                    c.produce("tooled", "tool-hanging", records, (short) 11).errorCode(),
                     "accepted unchecked: verification is off");
             return producerId;
         }

@@ -24,7 +24,6 @@ import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -45,8 +44,6 @@ import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
 import org.apache.kafka.common.requests.OffsetFetchResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.SyncGroupRequest;
 import org.apache.kafka.common.requests.SyncGroupResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -268,27 +265,10 @@ class GroupBadInputTest {
     void shouldRefuseClientWritesToTheOffsetsTopic() throws Exception {
         MemoryRecords records = MemoryRecords.withRecords(
                 Compression.NONE, new SimpleRecord(System.currentTimeMillis(), "k".getBytes(), "forged".getBytes()));
-        ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) 1)
-                .setTimeoutMs(5000)
-                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(
-                        List.of(new ProduceRequestData.TopicProduceData()
-                                        .setName("__consumer_offsets")
-                                        .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
-                                                .setIndex(0)
-                                                .setRecords(records))))
-                                .iterator()));
         try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
-            ProduceResponse r =
-                    (ProduceResponse) c.call(ProduceRequest.builder(data).build((short) 9));
             assertEquals(
                     Errors.INVALID_TOPIC_EXCEPTION.code(),
-                    r.data()
-                            .responses()
-                            .iterator()
-                            .next()
-                            .partitionResponses()
-                            .getFirst()
+                    c.produce("__consumer_offsets", 0, null, (short) 1, records, (short) 9)
                             .errorCode());
         }
         assertEquals(5, committed(0), "the coordinator's state is untouched");

@@ -75,15 +75,15 @@ public final class RawClient implements AutoCloseable {
      */
     public ProduceResponseData.PartitionProduceResponse produce(
             String topic, String transactionalId, MemoryRecords records, short version) throws IOException {
-        return produce(topic, 0, transactionalId, records, version);
+        return produce(topic, 0, transactionalId, (short) -1, records, version);
     }
 
-    /** As {@link #produce(String, String, MemoryRecords, short)}, to the given partition. */
+    /** As {@link #produce(String, String, MemoryRecords, short)}, to any partition with any acks. */
     public ProduceResponseData.PartitionProduceResponse produce(
-            String topic, int partition, String transactionalId, MemoryRecords records, short version)
+            String topic, int partition, String transactionalId, short acks, MemoryRecords records, short version)
             throws IOException {
         ProduceRequestData data = new ProduceRequestData()
-                .setAcks((short) -1)
+                .setAcks(acks)
                 .setTimeoutMs(5000)
                 .setTransactionalId(transactionalId)
                 .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
