@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class SyncStage<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncStage.class);
 
-    private record Request<T>(Collection<T> partitions, Consumer<Set<T>> done) {}
+    private record Request<T>(Collection<T> targets, Consumer<Set<T>> done) {}
 
     private final Request<T> stop = new Request<>(List.of(), failed -> {});
     private final LinkedBlockingQueue<Request<T>> queue = new LinkedBlockingQueue<>();
@@ -46,18 +46,18 @@ public final class SyncStage<T> implements AutoCloseable {
     }
 
     /**
-     * Syncs each partition's log, then calls {@code done} on the sync thread with the partitions
-     * whose sync failed (empty when all succeeded). After {@link #close} nothing is synced and
-     * {@code done} gets every partition as failed.
+     * Syncs each target, then calls {@code done} on the sync thread with the targets whose sync
+     * failed (empty when all succeeded). After {@link #close} nothing is synced and {@code done}
+     * gets every target as failed.
      */
-    public void submit(Collection<T> partitions, Consumer<Set<T>> done) {
+    public void submit(Collection<T> targets, Consumer<Set<T>> done) {
         synchronized (this) {
             if (!closed) {
-                queue.add(new Request<>(partitions, done));
+                queue.add(new Request<>(targets, done));
                 return;
             }
         }
-        done.accept(Set.copyOf(partitions));
+        done.accept(Set.copyOf(targets));
     }
 
     private void run() {
@@ -81,7 +81,7 @@ public final class SyncStage<T> implements AutoCloseable {
     private void serve(List<Request<T>> batch) {
         Set<T> all = new LinkedHashSet<>();
         for (Request<T> r : batch) {
-            all.addAll(r.partitions());
+            all.addAll(r.targets());
         }
         Set<T> failed = new HashSet<>();
         for (T p : all) {
@@ -96,7 +96,7 @@ public final class SyncStage<T> implements AutoCloseable {
             }
         }
         for (Request<T> r : batch) {
-            Set<T> own = failed.isEmpty() ? Set.of() : failedAmong(r.partitions(), failed);
+            Set<T> own = failed.isEmpty() ? Set.of() : failedAmong(r.targets(), failed);
             try {
                 r.done().accept(own);
             } catch (RuntimeException e) {
@@ -105,9 +105,9 @@ public final class SyncStage<T> implements AutoCloseable {
         }
     }
 
-    private static <T> Set<T> failedAmong(Collection<T> partitions, Set<T> failed) {
+    private static <T> Set<T> failedAmong(Collection<T> targets, Set<T> failed) {
         Set<T> own = new HashSet<>();
-        for (T p : partitions) {
+        for (T p : targets) {
             if (failed.contains(p)) {
                 own.add(p);
             }

@@ -28,8 +28,9 @@ public record MetadataImage(
 
     public MetadataImage {
         brokers = Map.copyOf(brokers);
-        topicsByName = Map.copyOf(topicsByName);
-        topicsById = Map.copyOf(topicsById);
+        // Looked up on every produce and fetch: one map class at every size (see ImageMaps).
+        topicsByName = ImageMaps.copyOf(topicsByName);
+        topicsById = ImageMaps.copyOf(topicsById);
         configs = Map.copyOf(configs);
     }
 
