@@ -7,7 +7,8 @@
 # SIGTERM (or Ctrl-C) stops it cleanly.
 #
 # Environment: JAVA_HOME (JDK 25 or newer), TRIBUTARY_HEAP_OPTS, TRIBUTARY_JVM_OPTS,
-# TRIBUTARY_LOG_LEVEL (trace, debug, info, warn, error; default info),
+# TRIBUTARY_LOG_LEVEL (trace, debug, info, warn, error, off; default info; one logger or package:
+# TRIBUTARY_JVM_OPTS=-Dtributary.log.level.io.tributary.kernel.network=debug),
 # TRIBUTARY_AOT (auto, the default, or off), TRIBUTARY_AOT_CACHE (default aot/tributary.aot).
 #
 # AOT cache: the JVM starts several times faster from an ahead-of-time cache (JDK 25, JEP 483/515:
@@ -59,6 +60,10 @@ log_level=${TRIBUTARY_LOG_LEVEL:-info}
 # memory 45 s after ready went from 219 to 99 MiB. A busy broker never meets the periodic GC (it
 # runs only after 15 s without one); warm-up, P1, P3 and C1 of bench/compare.sh took 7-8 G1
 # pauses in all, as before.
+#
+# Logging: the kernel's own SLF4J back end (io.tributary.kernel.logging), named in slf4j.provider
+# so that SLF4J does not search every jar for providers (~30 ms of start-up); SLF4J's own
+# informational notes (such as "Attempting to load provider") are off, its warnings are not.
 # shellcheck disable=SC2206
 jvm_opts=($heap_opts
   -XX:+UseG1GC -XX:MaxGCPauseMillis=20
@@ -67,10 +72,8 @@ jvm_opts=($heap_opts
   --enable-native-access=ALL-UNNAMED,io.tributary.kernel,io.netty.common,io.netty.transport.classes.epoll,com.github.luben.zstd_jni,org.lz4.java,snappy.java
   --sun-misc-unsafe-memory-access=allow
   -Dio.netty.jfr.enabled=false
-  -Dorg.slf4j.simpleLogger.defaultLogLevel="$log_level"
-  -Dorg.slf4j.simpleLogger.showDateTime=true
-  "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS"
-  -Dorg.slf4j.simpleLogger.showShortLogName=true
+  -Dtributary.log.level="$log_level"
+  -Dslf4j.provider=io.tributary.kernel.logging.ConsoleLogging -Dslf4j.internal.verbosity=WARN
   -Dtributary.plugin.path="$base/plugins"
   ${TRIBUTARY_JVM_OPTS:-})
 main=(--module-path "$base/lib" --add-modules ALL-MODULE-PATH -m io.tributary.kernel/io.tributary.kernel.Main)

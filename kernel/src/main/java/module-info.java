@@ -16,10 +16,18 @@ module io.tributary.kernel {
 
     exports io.tributary.kernel;
     exports io.tributary.kernel.config;
+    // SLF4J instantiates the logging back end reflectively when the start script names it in
+    // slf4j.provider (see ConsoleLogging).
+    exports io.tributary.kernel.logging to
+            org.slf4j;
 
     uses io.tributary.spi.storage.StorageProvider;
     uses io.tributary.spi.metadata.MetadataProvider;
     uses io.tributary.spi.replication.ReplicationProvider;
     uses io.tributary.spi.auth.AuthorizerProvider;
     uses io.tributary.spi.processing.ProcessingProvider;
+
+    // The broker's logging back end (see ConsoleLogging for why it is not slf4j-simple).
+    provides org.slf4j.spi.SLF4JServiceProvider with
+            io.tributary.kernel.logging.ConsoleLogging;
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code tributary-server-start.sh [server.properties] [--override key=value]...}: starts a
@@ -25,13 +24,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        // The logging back end takes tens of milliseconds to initialise (slf4j-simple's date
-        // format pulls in calendar and locale data); do it on another core while this thread
-        // parses the config and creates the plugin layers, which log nothing. The broker starts
-        // only once it is done: SLF4J hands other threads stand-in loggers during initialisation
-        // and replays what they logged, with a warning.
-        Thread loggingInit =
-                Thread.ofPlatform().daemon().name("tributary-logging-init").start(LoggerFactory::getILoggerFactory);
         Map<String, String> props;
         try {
             props = parseArgs(args);
@@ -50,7 +42,6 @@ public final class Main {
         try {
             BrokerConfig config = BrokerConfig.from(props);
             PluginLoader plugins = PluginLoader.create(Broker.pluginPath(config));
-            loggingInit.join();
             broker = Broker.start(config, Time.SYSTEM, plugins);
         } catch (ConfigException | PluginException e) {
             System.err.println("tributary: " + e.getMessage());
