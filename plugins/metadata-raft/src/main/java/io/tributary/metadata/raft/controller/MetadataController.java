@@ -65,7 +65,12 @@ public final class MetadataController {
         if (registration.incarnationId() == null) {
             throw new MetadataException(MetadataError.INVALID_REQUEST, "A broker registration needs an incarnation id");
         }
-        if (registration.equals(image.brokers().get(registration.id()))) {
+        BrokerRegistration current = image.brokers().get(registration.id());
+        // A restarted broker always has a new incarnation id: compared first, a start does not
+        // pay for the record's equals, which the JDK generates at its first call (~10 ms).
+        if (current != null
+                && current.incarnationId().equals(registration.incarnationId())
+                && registration.equals(current)) {
             return new ControllerResult<>(List.of(), null);
         }
         return new ControllerResult<>(List.of(new MetadataRecord.RegisterBroker(registration)), null);

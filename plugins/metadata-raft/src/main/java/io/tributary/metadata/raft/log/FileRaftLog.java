@@ -275,7 +275,16 @@ public final class FileRaftLog implements RaftLog {
     }
 
     static String fileName(long baseOffset) {
-        return String.format("%020d%s", baseOffset, SUFFIX);
+        return zeroPadded(baseOffset, 20) + SUFFIX;
+    }
+
+    /**
+     * {@code value} (not negative) in at least {@code width} digits, zeros in front. Not
+     * String.format: its first use costs ~15 ms of a broker's start (Formatter's set-up).
+     */
+    static String zeroPadded(long value, int width) {
+        String digits = Long.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     @Override

@@ -69,7 +69,8 @@ public final class SnapshotStore {
     }
 
     Path path(SnapshotId id) {
-        return dir.resolve(String.format("%020d-%010d.checkpoint", id.endOffset(), id.epoch()));
+        return dir.resolve(FileRaftLog.zeroPadded(id.endOffset(), 20) + "-" + FileRaftLog.zeroPadded(id.epoch(), 10)
+                + ".checkpoint");
     }
 
     /** Writes a snapshot durably. @throws UncheckedIOException on failure (no snapshot is then listed) */
