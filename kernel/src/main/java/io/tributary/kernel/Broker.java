@@ -89,9 +89,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -105,6 +107,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    /** Whether {@link #warmUpInBackground()} ran in this JVM. */
+    private static final AtomicBoolean WARM_UP_STARTED = new AtomicBoolean();
     /** From this many partitions on, start-up compacts the heap once they are open. */
     private static final int COMPACT_AFTER_OPENING = 1_000;
 
@@ -330,23 +334,41 @@ public final class Broker implements AutoCloseable {
                 nodeId,
                 (System.nanoTime() - t0) / 1_000_000,
                 metadata.clusterId(),
-                endpoints,
+                describe(endpoints),
                 storageName,
                 metadataName);
     }
 
     /**
-     * Does, on another core, one-time JVM-wide work that start-up needs only at its end and that
-     * depends on nothing before it: loading Netty's native transport and buffer allocator (for
-     * the listeners) and seeding the {@link java.security.SecureRandom} behind {@link UUID#randomUUID()} (for the
-     * registration). Both are idempotent and thread-safe, so whichever thread comes second just
-     * finds them done (or waits for them); a failure here shows again where it matters.
+     * {@code NAME://host:port} per endpoint, as listeners are configured. Written out rather than
+     * with the records' own toString, whose first call costs ~10 ms of start-up (the JDK generates
+     * it at run time).
      */
-    private static void warmUpInBackground() {
+    private static String describe(List<BrokerRegistration.Endpoint> endpoints) {
+        StringJoiner joined = new StringJoiner(",");
+        for (BrokerRegistration.Endpoint e : endpoints) {
+            joined.add(e.listener() + "://" + e.host() + ":" + e.port());
+        }
+        return joined.toString();
+    }
+
+    /**
+     * Does, on another core, one-time JVM-wide work that start-up needs later and that depends
+     * on nothing before it: seeding the {@link java.security.SecureRandom} behind
+     * {@link UUID#randomUUID()} (first: a metadata plugin opening a new cluster may need it for the
+     * cluster id; the registration needs it too) and loading Netty's native transport and buffer
+     * allocator (for the listeners). Both are idempotent and thread-safe, so whichever thread comes second just
+     * finds them done (or waits for them); a failure here shows again where it matters. Once per
+     * JVM: {@link Main} calls it before it creates the plugin layers, and every start calls it.
+     */
+    static void warmUpInBackground() {
+        if (WARM_UP_STARTED.getAndSet(true)) {
+            return;
+        }
         Thread.ofPlatform().daemon().name("tributary-warm-up").start(() -> {
             try {
-                NetworkServer.warmUp();
                 UUID.randomUUID();
+                NetworkServer.warmUp();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("Warm-up failed; start-up does the same work itself", e);
             }
