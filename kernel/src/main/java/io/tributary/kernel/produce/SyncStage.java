@@ -69,7 +69,7 @@ public final class SyncStage<T> implements AutoCloseable {
                 return;
             }
             queue.drainTo(batch);
-            boolean stopping = batch.remove(stop);
+            boolean stopping = batch.removeIf(r -> r == stop);
             serve(batch);
             batch.clear();
             if (stopping) {
