@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -104,11 +105,15 @@ final class MmapStorageEngine implements StorageEngine {
     private final MmapSettings settings;
     private final Time time;
     /**
-     * Built on the background executor at open, joined at first use: a first Caffeine cache
-     * costs tens of milliseconds of a cold start, and an engine serves nothing before the kernel
-     * opens a partition.
+     * Built on the background executor when the engine first has a partition (found at open, or
+     * opened), joined at first use: a first Caffeine cache costs tens of milliseconds of a cold
+     * JVM, which a new broker's start need not spend (see {@link #prepareForPartitions}).
      */
-    private final CompletableFuture<ResourceCache> resources;
+    private final CompletableFuture<ResourceCache> resources = new CompletableFuture<>();
+
+    private final AtomicBoolean preparing = new AtomicBoolean();
+    /** Claimed by whichever thread builds {@link #resources}: the background one, or a first user. */
+    private final AtomicBoolean building = new AtomicBoolean();
 
     private final SpaceReserver reserver;
 
@@ -149,8 +154,6 @@ final class MmapStorageEngine implements StorageEngine {
                 TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(),
                 factory);
-        this.resources = CompletableFuture.supplyAsync(
-                () -> new ResourceCache(settings.maxOpenFiles(), settings.maxMappedFiles()), background);
         if (settings.prepareThreads() > 0) {
             AtomicInteger preparers = new AtomicInteger();
             this.preparer = new ThreadPoolExecutor(
@@ -191,10 +194,6 @@ final class MmapStorageEngine implements StorageEngine {
             StorageContext context, MmapSettings settings, SpaceReserver reserver, PagePopulator populator) {
         MmapStorageEngine engine =
                 new MmapStorageEngine(context.logDirs(), settings, context.time(), reserver, populator);
-        if (populator != null) {
-            // Off the start-up path: the first segment created finds the downcall linked.
-            engine.background.execute(populator::link);
-        }
         try {
             engine.scan();
         } catch (IOException | RuntimeException e) {
@@ -241,6 +240,7 @@ final class MmapStorageEngine implements StorageEngine {
                     if (tp == null) {
                         continue;
                     }
+                    prepareForPartitions();
                     Holder h = new Holder(tp.topic(), tp.partition());
                     h.dir = d;
                     h.clean = clean;
@@ -268,7 +268,56 @@ final class MmapStorageEngine implements StorageEngine {
     }
 
     ResourceCache resources() {
+        ResourceCache built = resources.getNow(null);
+        if (built != null) {
+            return built;
+        }
+        prepareForPartitions();
+        // Builds it here if the background has not begun, so a background task needing it cannot
+        // wait for a build queued behind itself.
+        buildResources();
         return resources.join();
+    }
+
+    private void buildResources() {
+        if (!building.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            resources.complete(new ResourceCache(settings.maxOpenFiles(), settings.maxMappedFiles()));
+        } catch (RuntimeException | Error e) {
+            resources.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Once, on the background executor: builds the resource cache and links the page populator's downcall, 75-85 ms of CPU in a cold JVM
+     * (async-profiler). Started by the first partition, so that it overlaps that partition's
+     * opening; an engine over empty log directories (a new broker) spends nothing on it while the
+     * broker starts, where it only competed for the cores with the start-up itself.
+     */
+    /** Whether {@link #prepareForPartitions} ran (tests check that empty log dirs do not). */
+    boolean preparedForPartitions() {
+        return preparing.get();
+    }
+
+    private void prepareForPartitions() {
+        if (preparing.get() || !preparing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            background.execute(this::buildResources);
+        } catch (RejectedExecutionException e) {
+            // closed: built by its first user, if any
+        }
+        if (populator != null) {
+            try {
+                // The first segment created then finds the downcall linked.
+                background.execute(populator::link);
+            } catch (RejectedExecutionException e) {
+                // closed: linked on first use, if any
+            }
+        }
     }
 
     SpaceReserver reserver() {
@@ -402,6 +451,7 @@ final class MmapStorageEngine implements StorageEngine {
     @Override
     public PartitionLog open(PartitionId partition, LogConfig config) {
         ensureOpen();
+        prepareForPartitions();
         String name = dirName(partition);
         Holder h = partitions.computeIfAbsent(name, k -> new Holder(partition.topic(), partition.partition()));
         synchronized (h) {
@@ -582,7 +632,9 @@ final class MmapStorageEngine implements StorageEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        resources().clear();
+        if (preparing.get()) {
+            resources().clear();
+        }
         for (Path logDir : logDirs) {
             if (failedDirs.contains(logDir)) {
                 continue;
