@@ -69,7 +69,7 @@ public final class MetadataController {
         // A restarted broker always has a new incarnation id: compared first, a start does not
         // pay for the record's equals, which the JDK generates at its first call (~10 ms).
         if (current != null
-                && current.incarnationId().equals(registration.incarnationId())
+                && Objects.equals(current.incarnationId(), registration.incarnationId())
                 && registration.equals(current)) {
             return new ControllerResult<>(List.of(), null);
         }
