@@ -337,6 +337,7 @@ public final class Broker implements AutoCloseable {
                 describe(endpoints),
                 storageName,
                 metadataName);
+        engine.started();
     }
 
     /**
@@ -356,10 +357,11 @@ public final class Broker implements AutoCloseable {
      * Does, on another core, one-time JVM-wide work that start-up needs later and that depends
      * on nothing before it: seeding the {@link java.security.SecureRandom} behind
      * {@link UUID#randomUUID()} (first: a metadata plugin opening a new cluster may need it for the
-     * cluster id; the registration needs it too) and loading Netty's native transport and buffer
-     * allocator (for the listeners). Both are idempotent and thread-safe, so whichever thread comes second just
-     * finds them done (or waits for them); a failure here shows again where it matters. Once per
-     * JVM: {@link Main} calls it before it creates the plugin layers, and every start calls it.
+     * cluster id; the registration needs it too), then Netty's native transport, buffer allocator
+     * and first reading of handler annotations (for the listeners). Each is idempotent and
+     * thread-safe, so whichever thread comes second just finds it done (or waits for it); a
+     * failure here shows again where it matters. Once per JVM: {@link Main} calls it before it
+     * creates the plugin layers, and every start calls it.
      */
     static void warmUpInBackground() {
         if (WARM_UP_STARTED.getAndSet(true)) {

@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
  * in tests) and from each subfolder of {@code plugin.path}, which is resolved into a
  * {@link ModuleLayer} of its own so that one plugin's dependencies never collide with
  * another's. Not thread-safe; used once at start-up.
- *
- * <p>Creating the loader does not touch logging, so this class has no static logger.
  */
 public final class PluginLoader {
     private final List<PluginSource> sources;

@@ -35,6 +35,14 @@ public interface StorageEngine extends AutoCloseable {
      */
     void delete(PartitionId partition);
 
+    /**
+     * Called once, when the broker has started and answers requests. An engine may defer to this
+     * point work that only partitions need (building caches, linking native calls), so that it
+     * does not compete for the cores with the broker's start-up; it must not block the caller.
+     * The default does nothing.
+     */
+    default void started() {}
+
     /** Flushes and closes every open log, marking the shutdown clean. Idempotent. */
     @Override
     void close();

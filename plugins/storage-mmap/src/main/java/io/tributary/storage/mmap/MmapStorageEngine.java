@@ -105,9 +105,9 @@ final class MmapStorageEngine implements StorageEngine {
     private final MmapSettings settings;
     private final Time time;
     /**
-     * Built on the background executor when the engine first has a partition (found at open, or
-     * opened), joined at first use: a first Caffeine cache costs tens of milliseconds of a cold
-     * JVM, which a new broker's start need not spend (see {@link #prepareForPartitions}).
+     * Built on the background executor once the broker has started or the engine has a partition,
+     * joined at first use: a first Caffeine cache costs tens of milliseconds of a cold JVM, which
+     * a new broker's start need not spend (see {@link #prepareForPartitions}).
      */
     private final CompletableFuture<ResourceCache> resources = new CompletableFuture<>();
 
@@ -290,17 +290,26 @@ final class MmapStorageEngine implements StorageEngine {
         }
     }
 
-    /**
-     * Once, on the background executor: builds the resource cache and links the page populator's downcall, 75-85 ms of CPU in a cold JVM
-     * (async-profiler). Started by the first partition, so that it overlaps that partition's
-     * opening; an engine over empty log directories (a new broker) spends nothing on it while the
-     * broker starts, where it only competed for the cores with the start-up itself.
-     */
     /** Whether {@link #prepareForPartitions} ran (tests check that empty log dirs do not). */
     boolean preparedForPartitions() {
         return preparing.get();
     }
 
+    /** Prepares what partitions need, now that the broker's start-up no longer competes for the cores. */
+    @Override
+    public void started() {
+        prepareForPartitions();
+    }
+
+    /**
+     * Once, on the background executor: builds the resource cache and links the page populator's
+     * downcall, 75-85 ms of CPU in a cold JVM (async-profiler). Started when the broker has
+     * started ({@link #started}), or before that by the first partition (found at open, or
+     * opened), so that it overlaps that partition's opening. An engine over empty log
+     * directories (a new broker) spends nothing on it during the broker's start-up, where it only
+     * competed for the cores with the start-up itself, and has it done by the time a first topic
+     * is created.
+     */
     private void prepareForPartitions() {
         if (preparing.get() || !preparing.compareAndSet(false, true)) {
             return;
@@ -632,8 +641,10 @@ final class MmapStorageEngine implements StorageEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (preparing.get()) {
-            resources().clear();
+        // Never built (no partition ever) or failed: nothing to clear, and nothing to build now.
+        ResourceCache built = resources.isCompletedExceptionally() ? null : resources.getNow(null);
+        if (built != null) {
+            built.clear();
         }
         for (Path logDir : logDirs) {
             if (failedDirs.contains(logDir)) {

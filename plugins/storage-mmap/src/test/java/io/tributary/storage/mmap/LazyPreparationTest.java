@@ -14,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The resource cache and the page populator are prepared by the first partition, not by open. */
+/**
+ * The resource cache and the page populator are prepared once the broker has started or by the
+ * first partition, not when an engine over empty log dirs opens.
+ */
 class LazyPreparationTest {
     @TempDir
     Path tmp;
@@ -32,6 +35,21 @@ class LazyPreparationTest {
 
             assertTrue(engine.preparedForPartitions());
             assertEquals(List.of("a", "b"), TestEngines.values(log));
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Test
+    void shouldPrepareOnceTheBrokerHasStarted() {
+        MmapStorageEngine engine = TestEngines.open(List.of(tmp.resolve("logs")), time);
+        try {
+            engine.started();
+
+            assertTrue(engine.preparedForPartitions());
+            PartitionLog log = engine.open(partition("t", 0), LogConfig.DEFAULT);
+            log.appendAsLeader(batch().record("a", 1).build(), 0);
+            assertEquals(List.of("a"), TestEngines.values(log));
         } finally {
             engine.close();
         }
