@@ -248,6 +248,30 @@ public abstract class StorageEngineContract {
         return parseAndRelease(log.read(offset, maxBytes, Long.MAX_VALUE, true));
     }
 
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * {@link StorageEngine#started()} comes once the broker serves, before or after its first
+     * partition: it returns promptly, and partitions opened before and after it, and after a
+     * reopen, hold what was appended.
+     */
+    @Test
+    @Timeout(30)
+    void shouldServePartitionsOpenedBeforeAndAfterStarted() {
+        PartitionLog before = open("before-started", LogConfig.DEFAULT);
+        append(before, "b", 2);
+        engine.started();
+        PartitionLog after = open("after-started", LogConfig.DEFAULT);
+        append(after, "a", 3);
+        assertEquals(expected("b", 0, 2), values(readAll(before)));
+        assertEquals(expected("a", 0, 3), values(readAll(after)));
+
+        reopenEngine();
+        engine.started();
+        assertEquals(expected("b", 0, 2), values(readAll(open("before-started", LogConfig.DEFAULT))));
+        assertEquals(expected("a", 0, 3), values(readAll(open("after-started", LogConfig.DEFAULT))));
+    }
+
     // ---------------------------------------------------------------- capabilities
 
     @Test
