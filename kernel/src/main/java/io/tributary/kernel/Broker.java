@@ -89,7 +89,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -334,23 +333,10 @@ public final class Broker implements AutoCloseable {
                 nodeId,
                 (System.nanoTime() - t0) / 1_000_000,
                 metadata.clusterId(),
-                describe(endpoints),
+                endpoints,
                 storageName,
                 metadataName);
         engine.started();
-    }
-
-    /**
-     * {@code NAME://host:port} per endpoint, as listeners are configured. Written out rather than
-     * with the records' own toString, whose first call costs ~10 ms of start-up (the JDK generates
-     * it at run time).
-     */
-    private static String describe(List<BrokerRegistration.Endpoint> endpoints) {
-        StringJoiner joined = new StringJoiner(",");
-        for (BrokerRegistration.Endpoint e : endpoints) {
-            joined.add(e.listener() + "://" + e.host() + ":" + e.port());
-        }
-        return joined.toString();
     }
 
     /**
