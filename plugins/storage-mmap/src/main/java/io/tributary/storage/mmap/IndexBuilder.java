@@ -12,21 +12,26 @@ import java.util.Arrays;
 final class IndexBuilder {
     private final long baseOffset;
     private final int intervalBytes;
+    /** Whether entries are collected (rebuilding); the writer's rule keeps no arrays. */
     private final boolean record;
+
     private int bytesSinceEntry;
     private long maxTimestamp = -1;
     private long offsetOfMaxTimestamp = -1;
     private int epochOfMax = -1;
     private int count;
-    private int[] relOffsets = new int[16];
-    private int[] positions = new int[16];
-    private long[] timestamps = new long[16];
+    private int[] relOffsets;
+    private int[] positions;
+    private long[] timestamps;
 
     /** A rule that records the entries it decides on (rebuilding an index). */
     IndexBuilder(long baseOffset, int intervalBytes) {
         this.baseOffset = baseOffset;
         this.intervalBytes = intervalBytes;
         this.record = true;
+        this.relOffsets = new int[16];
+        this.positions = new int[16];
+        this.timestamps = new long[16];
     }
 
     /** The writer's rule, resumed where the segment's last batch left it; records nothing. */

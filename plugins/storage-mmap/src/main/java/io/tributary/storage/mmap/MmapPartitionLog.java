@@ -74,8 +74,12 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     private LeaderEpochCache epochs;
     private ProducerSnapshots snapshots;
 
-    /** Writer-only scratch for parsing appends. */
-    private final BatchList batchList = new BatchList();
+    /**
+     * Scratch for parsing appends, one per writing thread rather than one per partition: an
+     * append uses it only until it returns, and a broker with 10,000 partitions has a few writer
+     * threads.
+     */
+    private static final ThreadLocal<BatchList> BATCH_LISTS = ThreadLocal.withInitial(BatchList::new);
 
     private final ReentrantLock syncLock = new ReentrantLock();
     /**
@@ -678,7 +682,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     @Override
     public AppendResult appendAsLeader(ByteBuffer batches, int leaderEpoch) {
         ensureOpen();
-        BatchList list = batchList;
+        BatchList list = BATCH_LISTS.get();
         list.parse(batches);
         int n = list.count();
         long first = logEndOffset;
@@ -708,7 +712,7 @@ final class MmapPartitionLog implements PartitionLog, Segment.Owner {
     @Override
     public AppendResult appendAsFollower(ByteBuffer batches) {
         ensureOpen();
-        BatchList list = batchList;
+        BatchList list = BATCH_LISTS.get();
         list.parse(batches);
         int n = list.count();
         list.checkFollowerOffsets(logEndOffset);
