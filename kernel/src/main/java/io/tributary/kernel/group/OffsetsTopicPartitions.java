@@ -128,16 +128,11 @@ public final class OffsetsTopicPartitions implements LeadershipListener, GroupLo
         for (GroupRecords.Entry e : records) {
             builder.append(now, e.key(), e.value());
         }
-        ByteBuf batch = builder.build();
-        try {
-            appender.append(
-                    p.get(),
-                    batch,
-                    coordinator.config().offsetCommitTimeoutMs(),
-                    outcome -> done.accept(outcome.error()));
-        } finally {
-            batch.release();
-        }
+        appender.append(
+                p.get(),
+                builder,
+                coordinator.config().offsetCommitTimeoutMs(),
+                outcome -> done.accept(outcome.error()));
     }
 
     /**
@@ -165,27 +160,15 @@ public final class OffsetsTopicPartitions implements LeadershipListener, GroupLo
             builder.append(now, e.key(), e.value());
         }
         int lastOffsetDelta = records.size() - 1;
-        ByteBuf batch = builder.build();
-        try {
-            appender.append(
-                    target,
-                    batch,
-                    coordinator.config().offsetCommitTimeoutMs(),
-                    result -> {
-                        target.producers()
-                                .update(
-                                        producerId,
-                                        producerEpoch,
-                                        -1,
-                                        lastOffsetDelta,
-                                        result.firstOffset(),
-                                        now,
-                                        true);
-                        target.refreshStableOffset();
-                    },
-                    outcome -> done.accept(outcome.error()));
-        } finally {
-            batch.release();
-        }
+        appender.append(
+                target,
+                builder,
+                coordinator.config().offsetCommitTimeoutMs(),
+                result -> {
+                    target.producers()
+                            .update(producerId, producerEpoch, -1, lastOffsetDelta, result.firstOffset(), now, true);
+                    target.refreshStableOffset();
+                },
+                outcome -> done.accept(outcome.error()));
     }
 }

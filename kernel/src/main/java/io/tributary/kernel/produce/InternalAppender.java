@@ -1,9 +1,11 @@
 package io.tributary.kernel.produce;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.tributary.kernel.partition.Partition;
 import io.tributary.protocol.Errors;
 import io.tributary.protocol.record.RecordBatch;
+import io.tributary.protocol.record.RecordBatchBuilder;
 import io.tributary.spi.replication.ReplicationManager;
 import io.tributary.spi.storage.AppendResult;
 import io.tributary.spi.storage.RecordBatchTooLargeException;
@@ -53,26 +55,47 @@ public final class InternalAppender {
     }
 
     /**
-     * Appends one batch built with {@link io.tributary.protocol.record.RecordBatchBuilder} (its
-     * base offset and leader epoch are assigned here). The bytes are copied into the log before
-     * this method returns; the caller keeps ownership of {@code batch}.
+     * Builds the batch (its base offset and leader epoch are assigned here) and appends it. The
+     * bytes are copied into the log before this method returns.
+     *
+     * <p>The batch is built into a direct buffer of Netty's default allocator, the kind produce
+     * requests arrive in, so the log's append path sees one kind of buffer. Built on the heap,
+     * the broker's own batches (the first consumer group's offset commit, say) were the first heap
+     * buffers to reach it, and failed the type checks of the produce path that C2 had compiled for
+     * direct ones: {@code Segment.append}, {@code BatchList.parse}, {@code RecordBatch.crc32c}
+     * and the Netty write path were thrown away and compiled again (LogCompilation of a fresh
+     * broker's first consume after P1, P3 and P4).
      *
      * @param timeoutMs how long to wait for the replicas before answering REQUEST_TIMED_OUT
      * @param done called once on the handler thread with the outcome
      */
-    public void append(Partition partition, ByteBuf batch, long timeoutMs, Consumer<Outcome> done) {
+    public void append(Partition partition, RecordBatchBuilder batch, long timeoutMs, Consumer<Outcome> done) {
         append(partition, batch, timeoutMs, result -> {}, done);
     }
 
     /**
-     * {@link #append(Partition, ByteBuf, long, Consumer)} with a step run right after the batch is
-     * in the log, before anything else can append to the partition or the replicas hear of it: for
-     * state that must move with the log, append by append (the producer state of a transaction
-     * marker or of a transactional batch, the last stable offset).
+     * {@link #append(Partition, RecordBatchBuilder, long, Consumer)} with a step run right after
+     * the batch is in the log, before anything else can append to the partition or the replicas
+     * hear of it: for state that must move with the log, append by append (the producer state of a
+     * transaction marker or of a transactional batch, the last stable offset).
      *
      * @param onAppended called once on the handler thread, only when the batch was appended
      */
     public void append(
+            Partition partition,
+            RecordBatchBuilder batch,
+            long timeoutMs,
+            Consumer<AppendResult> onAppended,
+            Consumer<Outcome> done) {
+        ByteBuf built = batch.build(ByteBufAllocator.DEFAULT);
+        try {
+            append(partition, built, timeoutMs, onAppended, done);
+        } finally {
+            built.release();
+        }
+    }
+
+    private void append(
             Partition partition,
             ByteBuf batch,
             long timeoutMs,

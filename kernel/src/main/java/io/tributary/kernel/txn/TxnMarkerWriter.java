@@ -1,6 +1,5 @@
 package io.tributary.kernel.txn;
 
-import io.netty.buffer.ByteBuf;
 import io.tributary.kernel.partition.Partition;
 import io.tributary.kernel.partition.ProducerStateTable;
 import io.tributary.kernel.produce.InternalAppender;
@@ -76,41 +75,36 @@ public final class TxnMarkerWriter {
             return;
         }
         long now = time.milliseconds();
-        ByteBuf marker = RecordBatchBuilder.endTxnMarker(
-                        commit ? EndTxnMarker.commit(coordinatorEpoch) : EndTxnMarker.abort(coordinatorEpoch),
-                        producerId,
-                        epoch,
-                        now)
-                .build();
-        try {
-            appender.append(
-                    partition,
-                    marker,
-                    REPLICATION_TIMEOUT_MS,
-                    result -> {
-                        Optional<ProducerStateTable.CompletedTxn> closed = producers.completeTxn(
-                                producerId, epoch, coordinatorEpoch, result.lastOffset(), now, commit);
-                        partition.refreshStableOffset();
-                        if (closed.isPresent() && closed.get().aborted()) {
-                            ProducerStateTable.CompletedTxn txn = closed.get();
-                            long lastStable = producers.firstUnstableOffset().orElse(result.lastOffset() + 1);
-                            try {
-                                partition
-                                        .log()
-                                        .appendAbortedTransaction(new AbortedTxn(
-                                                producerId, txn.firstOffset(), txn.lastOffset(), lastStable));
-                            } catch (StorageException e) {
-                                // The marker is stored: a restart finds it and indexes the abort again.
-                                LOG.error("Cannot index the aborted transaction of {} in {}", producerId, partition, e);
-                            }
+        RecordBatchBuilder marker = RecordBatchBuilder.endTxnMarker(
+                commit ? EndTxnMarker.commit(coordinatorEpoch) : EndTxnMarker.abort(coordinatorEpoch),
+                producerId,
+                epoch,
+                now);
+        appender.append(
+                partition,
+                marker,
+                REPLICATION_TIMEOUT_MS,
+                result -> {
+                    Optional<ProducerStateTable.CompletedTxn> closed = producers.completeTxn(
+                            producerId, epoch, coordinatorEpoch, result.lastOffset(), now, commit);
+                    partition.refreshStableOffset();
+                    if (closed.isPresent() && closed.get().aborted()) {
+                        ProducerStateTable.CompletedTxn txn = closed.get();
+                        long lastStable = producers.firstUnstableOffset().orElse(result.lastOffset() + 1);
+                        try {
+                            partition
+                                    .log()
+                                    .appendAbortedTransaction(new AbortedTxn(
+                                            producerId, txn.firstOffset(), txn.lastOffset(), lastStable));
+                        } catch (StorageException e) {
+                            // The marker is stored: a restart finds it and indexes the abort again.
+                            LOG.error("Cannot index the aborted transaction of {} in {}", producerId, partition, e);
                         }
-                        for (MarkerListener l : listeners) {
-                            l.onMarker(partition, producerId, commit);
-                        }
-                    },
-                    outcome -> done.accept(outcome.error()));
-        } finally {
-            marker.release();
-        }
+                    }
+                    for (MarkerListener l : listeners) {
+                        l.onMarker(partition, producerId, commit);
+                    }
+                },
+                outcome -> done.accept(outcome.error()));
     }
 }

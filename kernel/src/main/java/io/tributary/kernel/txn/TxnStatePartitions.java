@@ -1,6 +1,5 @@
 package io.tributary.kernel.txn;
 
-import io.netty.buffer.ByteBuf;
 import io.tributary.kernel.coordinator.PartitionReader;
 import io.tributary.kernel.group.Scheduler;
 import io.tributary.kernel.partition.LeadershipListener;
@@ -136,11 +135,6 @@ public final class TxnStatePartitions implements LeadershipListener, TxnLog {
         for (TxnRecords.Entry e : records) {
             builder.append(now, e.key(), e.value());
         }
-        ByteBuf batch = builder.build();
-        try {
-            appender.append(p.get(), batch, writeTimeoutMs, outcome -> done.accept(outcome.error()));
-        } finally {
-            batch.release();
-        }
+        appender.append(p.get(), builder, writeTimeoutMs, outcome -> done.accept(outcome.error()));
     }
 }
