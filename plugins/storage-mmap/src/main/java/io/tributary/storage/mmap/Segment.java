@@ -867,6 +867,36 @@ final class Segment {
         return config.compactCleanup() ? Math.min(config.segmentMs(), config.maxCompactionLagMs()) : config.segmentMs();
     }
 
+    /**
+     * Moves the indexing rule over batches {@code [from, to)} (the first at {@code pos}) and writes
+     * the entries it decides on; returns the new entry count.
+     */
+    private int writeIndexEntries(
+            BatchList list, int from, int to, int pos, MemorySegment offsetIndex, MemorySegment timeIndex) {
+        int entries = indexEntries;
+        int batchPos = pos;
+        for (int i = from; i < to; i++) {
+            long before = rule.timestampBeforeNext();
+            boolean indexed = rule.add(
+                    list.baseOffset(i),
+                    list.lastOffset(i),
+                    batchPos,
+                    list.size(i),
+                    list.maxTimestamp(i),
+                    list.epoch(i));
+            // A full index (only a fresh segment with a tiny segment.index.bytes gets here)
+            // just stops growing: lookups then scan further.
+            if (indexed && entries < indexCapacity) {
+                int rel = (int) (list.baseOffset(i) - baseOffset);
+                IndexFormat.writeOffsetEntry(offsetIndex, entries, rel, batchPos);
+                IndexFormat.writeTimeEntry(timeIndex, entries, before, rel);
+                entries++;
+            }
+            batchPos += list.size(i);
+        }
+        return entries;
+    }
+
     /** The entries this write gets: what the rule wants, as far as the index has room. */
     private int plannedEntries(BatchList list, int from, int to) {
         return Math.min(wantedEntries(list, from, to), Math.max(0, indexCapacity - indexEntries));
@@ -932,26 +962,27 @@ final class Segment {
                 // SIGBUS: the mapped page could not be backed by the disk despite the reservation
                 throw new IOException("Writing through the mapping of " + this + " failed: " + e.getMessage(), e);
             }
-            int entries = indexEntries;
-            int batchPos = pos;
-            for (int i = from; i < to; i++) {
-                long before = rule.timestampBeforeNext();
-                boolean indexed = rule.add(
-                        list.baseOffset(i),
-                        list.lastOffset(i),
-                        batchPos,
-                        list.size(i),
-                        list.maxTimestamp(i),
-                        list.epoch(i));
-                // A full index (only a fresh segment with a tiny segment.index.bytes gets here)
-                // just stops growing: lookups then scan further.
-                if (indexed && entries < indexCapacity) {
-                    int rel = (int) (list.baseOffset(i) - baseOffset);
-                    IndexFormat.writeOffsetEntry(offsetIndex.segment, entries, rel, batchPos);
-                    IndexFormat.writeTimeEntry(timeIndex.segment, entries, before, rel);
-                    entries++;
+            int entries;
+            if (planned > 0) {
+                entries = writeIndexEntries(list, from, to, pos, offsetIndex.segment, timeIndex.segment);
+            } else {
+                // No entry is due (small appends, such as the broker's own offset commits): only
+                // the rule moves. Kept apart from the indexing loop, whose index writes C2 hoists
+                // in front of the loop when every append so far was indexed (large batches): an
+                // append without index mappings there failed the hoisted check and threw the
+                // compiled append away (LogCompilation: profile_predicate traps, recompiles).
+                entries = indexEntries;
+                int batchPos = pos;
+                for (int i = from; i < to; i++) {
+                    rule.add(
+                            list.baseOffset(i),
+                            list.lastOffset(i),
+                            batchPos,
+                            list.size(i),
+                            list.maxTimestamp(i),
+                            list.epoch(i));
+                    batchPos += list.size(i);
                 }
-                batchPos += list.size(i);
             }
             size = pos + length;
             indexEntries = entries;
