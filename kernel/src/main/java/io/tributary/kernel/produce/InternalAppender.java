@@ -59,12 +59,8 @@ public final class InternalAppender {
      * bytes are copied into the log before this method returns.
      *
      * <p>The batch is built into a direct buffer of Netty's default allocator, the kind produce
-     * requests arrive in, so the log's append path sees one kind of buffer. Built on the heap,
-     * the broker's own batches (the first consumer group's offset commit, say) were the first heap
-     * buffers to reach it, and failed the type checks of the produce path that C2 had compiled for
-     * direct ones: {@code Segment.append}, {@code BatchList.parse}, {@code RecordBatch.crc32c}
-     * and the Netty write path were thrown away and compiled again (LogCompilation of a fresh
-     * broker's first consume after P1, P3 and P4).
+     * requests arrive in: a heap buffer reaching the log's append path would fail the type checks
+     * the JIT compiled that path with, and the compiled path would be thrown away.
      *
      * @param timeoutMs how long to wait for the replicas before answering REQUEST_TIMED_OUT
      * @param done called once on the handler thread with the outcome

@@ -966,11 +966,9 @@ final class Segment {
             if (planned > 0) {
                 entries = writeIndexEntries(list, from, to, pos, offsetIndex.segment, timeIndex.segment);
             } else {
-                // No entry is due (small appends, such as the broker's own offset commits): only
-                // the rule moves. Kept apart from the indexing loop, whose index writes C2 hoists
-                // in front of the loop when every append so far was indexed (large batches): an
-                // append without index mappings there failed the hoisted check and threw the
-                // compiled append away (LogCompilation: profile_predicate traps, recompiles).
+                // No entry due: only the rule moves. Apart from the indexing loop, because C2
+                // hoists that loop's index writes when every append so far was indexed, and an
+                // append without index mappings would then throw the compiled append away.
                 entries = indexEntries;
                 int batchPos = pos;
                 for (int i = from; i < to; i++) {
