@@ -877,13 +877,7 @@ final class Segment {
         int batchPos = pos;
         for (int i = from; i < to; i++) {
             long before = rule.timestampBeforeNext();
-            boolean indexed = rule.add(
-                    list.baseOffset(i),
-                    list.lastOffset(i),
-                    batchPos,
-                    list.size(i),
-                    list.maxTimestamp(i),
-                    list.epoch(i));
+            boolean indexed = addToRule(list, i, batchPos);
             // A full index (only a fresh segment with a tiny segment.index.bytes gets here)
             // just stops growing: lookups then scan further.
             if (indexed && entries < indexCapacity) {
@@ -895,6 +889,12 @@ final class Segment {
             batchPos += list.size(i);
         }
         return entries;
+    }
+
+    /** Accounts batch {@code i} of {@code list}, stored at {@code position}, with the indexing rule. */
+    private boolean addToRule(BatchList list, int i, int position) {
+        return rule.add(
+                list.baseOffset(i), list.lastOffset(i), position, list.size(i), list.maxTimestamp(i), list.epoch(i));
     }
 
     /** The entries this write gets: what the rule wants, as far as the index has room. */
@@ -972,13 +972,7 @@ final class Segment {
                 entries = indexEntries;
                 int batchPos = pos;
                 for (int i = from; i < to; i++) {
-                    rule.add(
-                            list.baseOffset(i),
-                            list.lastOffset(i),
-                            batchPos,
-                            list.size(i),
-                            list.maxTimestamp(i),
-                            list.epoch(i));
+                    addToRule(list, i, batchPos);
                     batchPos += list.size(i);
                 }
             }
