@@ -34,6 +34,8 @@ public final class MessageWriter {
     private final ByteBuf first;
     /** The buffer that receives the next write; null after a zero-copy part until something is written. */
     private ByteBuf current;
+    /** The bytes of every part before {@link #current}: no part before it grows any more. */
+    private long sealedBytes;
 
     /**
      * @param alloc where buffers come from
@@ -190,15 +192,16 @@ public final class MessageWriter {
                 ByteBuf data = r.buffer();
                 int n = data.readableBytes();
                 if (n >= ZERO_COPY_THRESHOLD) {
+                    seal(n);
                     parts.add(data.retainedSlice(data.readerIndex(), n));
-                    current = null;
                 } else {
                     current().writeBytes(data, data.readerIndex(), n);
                 }
             }
             case FileRegionRecords r -> {
-                parts.add(r.newFileRegion());
-                current = null;
+                FileRegion region = r.newFileRegion();
+                seal(region.count());
+                parts.add(region);
             }
             default ->
                 throw new IllegalArgumentException(
@@ -211,13 +214,19 @@ public final class MessageWriter {
         return Collections.unmodifiableList(parts);
     }
 
+    /** Ends the current buffer before a zero-copy part of {@code partBytes}; the next write starts a new buffer. */
+    private void seal(long partBytes) {
+        if (current != null) {
+            sealedBytes += current.readableBytes();
+            current = null;
+        }
+        sealedBytes += partBytes;
+    }
+
     /** The number of bytes written so far, over all parts. */
     public int totalBytes() {
-        long total = 0;
-        for (Object part : parts) {
-            total += part instanceof ByteBuf b ? b.readableBytes() : ((FileRegion) part).count();
-        }
-        return Math.toIntExact(total);
+        ByteBuf c = current;
+        return Math.toIntExact(sealedBytes + (c == null ? 0 : c.readableBytes()));
     }
 
     /**

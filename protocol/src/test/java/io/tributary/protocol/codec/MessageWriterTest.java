@@ -193,6 +193,41 @@ class MessageWriterTest {
     }
 
     @Test
+    void shouldCountEveryPartWhenZeroCopyPartsFollowEachOther(@TempDir Path dir) throws IOException {
+        MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
+        Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
+        FileRegionRecords records = new FileRegionRecords() {
+            @Override
+            public FileRegion newFileRegion() {
+                return new DefaultFileRegion(file.toFile(), 1, 7);
+            }
+
+            @Override
+            public int sizeInBytes() {
+                return 7;
+            }
+        };
+        out.writeInt(1);
+        assertEquals(4, out.totalBytes());
+        out.writeRecords(records);
+        out.writeRecords(new ByteBufRecords(Unpooled.buffer().writeZero(MessageWriter.ZERO_COPY_THRESHOLD)));
+        out.writeRecords(records);
+        assertEquals(4 + 7 + MessageWriter.ZERO_COPY_THRESHOLD + 7, out.totalBytes());
+        out.writeShort(2);
+        out.writeLong(3);
+        out.writeRecords(records);
+
+        long parts = 0;
+        for (Object part : out.parts()) {
+            parts += part instanceof ByteBuf b ? b.readableBytes() : ((FileRegion) part).count();
+        }
+        assertEquals(6, out.parts().size());
+        assertEquals(4 + 7 + MessageWriter.ZERO_COPY_THRESHOLD + 7 + 10 + 7, out.totalBytes());
+        assertEquals(parts, out.totalBytes());
+        out.release();
+    }
+
+    @Test
     void shouldLetACallerPatchASizePlaceholderInTheFirstBuffer() {
         MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         out.writeInt(0);
