@@ -169,17 +169,7 @@ class MessageWriterTest {
     void shouldAppendFileRecordsAsAFileRegion(@TempDir Path dir) throws IOException {
         MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
-        FileRegionRecords records = new FileRegionRecords() {
-            @Override
-            public FileRegion newFileRegion() {
-                return new DefaultFileRegion(file.toFile(), 2, 5);
-            }
-
-            @Override
-            public int sizeInBytes() {
-                return 5;
-            }
-        };
+        FileRegionRecords records = fileRecords(file, 2, 5);
         out.writeInt(5);
         out.writeRecords(records);
         out.writeByte(0);
@@ -196,17 +186,7 @@ class MessageWriterTest {
     void shouldCountEveryPartWhenZeroCopyPartsFollowEachOther(@TempDir Path dir) throws IOException {
         MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
         Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
-        FileRegionRecords records = new FileRegionRecords() {
-            @Override
-            public FileRegion newFileRegion() {
-                return new DefaultFileRegion(file.toFile(), 1, 7);
-            }
-
-            @Override
-            public int sizeInBytes() {
-                return 7;
-            }
-        };
+        FileRegionRecords records = fileRecords(file, 1, 7);
         out.writeInt(1);
         assertEquals(4, out.totalBytes());
         out.writeRecords(records);
@@ -272,5 +252,20 @@ class MessageWriterTest {
         byte[] b = new byte[written.position()];
         written.flip().get(b);
         return b;
+    }
+
+    /** Records read from {@code count} bytes of {@code file} at {@code position}, as a new file region each time. */
+    private static FileRegionRecords fileRecords(Path file, long position, int count) {
+        return new FileRegionRecords() {
+            @Override
+            public FileRegion newFileRegion() {
+                return new DefaultFileRegion(file.toFile(), position, count);
+            }
+
+            @Override
+            public int sizeInBytes() {
+                return count;
+            }
+        };
     }
 }
