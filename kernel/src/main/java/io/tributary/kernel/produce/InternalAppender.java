@@ -85,13 +85,13 @@ public final class InternalAppender {
             Consumer<Outcome> done) {
         ByteBuf built = batch.build(ByteBufAllocator.DEFAULT);
         try {
-            append(partition, built, timeoutMs, onAppended, done);
+            appendBuilt(partition, built, timeoutMs, onAppended, done);
         } finally {
             built.release();
         }
     }
 
-    private void append(
+    private void appendBuilt(
             Partition partition,
             ByteBuf batch,
             long timeoutMs,

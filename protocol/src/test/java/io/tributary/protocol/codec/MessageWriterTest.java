@@ -168,8 +168,7 @@ class MessageWriterTest {
     @Test
     void shouldAppendFileRecordsAsAFileRegion(@TempDir Path dir) throws IOException {
         MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
-        Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
-        FileRegionRecords records = fileRecords(file, 2, 5);
+        FileRegionRecords records = fileRecords(dir, 2, 5);
         out.writeInt(5);
         out.writeRecords(records);
         out.writeByte(0);
@@ -185,8 +184,7 @@ class MessageWriterTest {
     @Test
     void shouldCountEveryPartWhenZeroCopyPartsFollowEachOther(@TempDir Path dir) throws IOException {
         MessageWriter out = new MessageWriter(UnpooledByteBufAllocator.DEFAULT, 16);
-        Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
-        FileRegionRecords records = fileRecords(file, 1, 7);
+        FileRegionRecords records = fileRecords(dir, 1, 7);
         out.writeInt(1);
         assertEquals(4, out.totalBytes());
         out.writeRecords(records);
@@ -254,8 +252,12 @@ class MessageWriterTest {
         return b;
     }
 
-    /** Records read from {@code count} bytes of {@code file} at {@code position}, as a new file region each time. */
-    private static FileRegionRecords fileRecords(Path file, long position, int count) {
+    /**
+     * Records read from {@code count} bytes at {@code position} of a file of ten bytes ("0123456789")
+     * written in {@code dir}, as a new file region each time.
+     */
+    private static FileRegionRecords fileRecords(Path dir, long position, int count) throws IOException {
+        Path file = Files.write(dir.resolve("segment"), "0123456789".getBytes(StandardCharsets.US_ASCII));
         return new FileRegionRecords() {
             @Override
             public FileRegion newFileRegion() {

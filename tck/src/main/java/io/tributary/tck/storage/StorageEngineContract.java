@@ -1474,6 +1474,69 @@ public abstract class StorageEngineContract {
 
     // ---------------------------------------------------------------- concurrency
 
+    /**
+     * Partitions are written by several threads at once (the request handler, replica fetchers),
+     * one writer per partition: appends of several batches each, to different partitions at the
+     * same time, land whole and in order in their own partition and nowhere else.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldKeepConcurrentWritersOfDifferentPartitionsApart() throws Exception {
+        int writers = 4;
+        int appends = 300;
+        List<PartitionLog> logs = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            logs.add(open(
+                    "writer-" + w, LogConfig.builder().indexIntervalBytes(256).build()));
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<CompletableFuture<Integer>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                PartitionLog log = logs.get(w);
+                String prefix = "w" + w;
+                Random random = new Random(w);
+                done.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                go.await();
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                            int next = 0;
+                            for (int a = 0; a < appends; a++) {
+                                // 1-6 batches of 1-3 records: each append parses a different number
+                                ByteBuffer[] batches = new ByteBuffer[1 + random.nextInt(6)];
+                                int first = next;
+                                for (int b = 0; b < batches.length; b++) {
+                                    BatchBuilder batch = batch();
+                                    for (int r = random.nextInt(3); r >= 0; r--) {
+                                        batch.record(prefix + "-" + next++, START_MS + a);
+                                    }
+                                    batches[b] = batch.build();
+                                }
+                                AppendResult result = log.appendAsLeader(concat(batches), 0);
+                                if (result.firstOffset() != first || result.lastOffset() != next - 1) {
+                                    throw new AssertionError(prefix + " append " + a + ": offsets "
+                                            + result.firstOffset() + "-" + result.lastOffset() + ", expected "
+                                            + first + "-" + (next - 1));
+                                }
+                            }
+                            return next;
+                        },
+                        pool));
+            }
+            go.countDown();
+            for (int w = 0; w < writers; w++) {
+                int records = done.get(w).get(60, TimeUnit.SECONDS);
+                assertEquals(expected("w" + w, 0, records), values(readAll(logs.get(w))), "partition of writer " + w);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldNeverShowAPartialBatchToAConcurrentReader() throws Exception {
