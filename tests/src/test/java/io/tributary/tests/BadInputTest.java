@@ -39,6 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What real clients never send, over raw sockets: each gets Kafka's answer (an error code or a
@@ -135,11 +137,13 @@ class BadInputTest {
         }
     }
 
-    @Test
-    void shouldCloseTheConnectionOnAnUnknownApiKey() throws Exception {
+    /** Beyond every key, negative, and a key between implemented ones (4, LeaderAndIsr, is ZooKeeper-era). */
+    @ParameterizedTest
+    @ValueSource(shorts = {9999, -1, 4})
+    void shouldCloseTheConnectionOnAnUnknownApiKey(short apiKey) throws Exception {
         try (RawClient c = raw()) {
             ByteBuffer body = ByteBuffer.allocate(10);
-            body.putShort((short) 9999)
+            body.putShort(apiKey)
                     .putShort((short) 0)
                     .putInt(7)
                     .putShort((short) -1)

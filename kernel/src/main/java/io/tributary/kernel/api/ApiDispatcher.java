@@ -25,7 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class ApiDispatcher implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
 
-    private final Map<Short, ApiHandler> handlers = new TreeMap<>();
+    private final TreeMap<Short, ApiHandler> handlers = new TreeMap<>();
+    /**
+     * The same handlers indexed by API key, for the lookup on every request: an array read has no
+     * branch that depends on which keys came before (a tree lookup's comparisons do, and C2 threw
+     * away the compiled request path when a new API's key first took an unseen branch).
+     */
+    private final ApiHandler[] byKey;
+
     private final List<Runnable> endOfBatchHooks;
 
     public ApiDispatcher(Collection<ApiHandler> handlers, List<Runnable> endOfBatchHooks) {
@@ -33,6 +40,10 @@ public final class ApiDispatcher implements RequestProcessor {
             if (this.handlers.put(h.api().apiKey(), h) != null) {
                 throw new IllegalArgumentException("Two handlers for " + h.api());
             }
+        }
+        this.byKey = new ApiHandler[this.handlers.isEmpty() ? 0 : this.handlers.lastKey() + 1];
+        for (ApiHandler h : this.handlers.values()) {
+            byKey[h.api().apiKey()] = h;
         }
         this.endOfBatchHooks = List.copyOf(endOfBatchHooks);
     }
@@ -53,9 +64,10 @@ public final class ApiDispatcher implements RequestProcessor {
 
     private void dispatch(Connection connection, ByteBuf frame, PendingResponse slot, long receivedNanos) {
         RequestPrefix prefix = RequestPrefix.peek(frame);
-        ApiHandler handler = handlers.get(prefix.apiKey());
+        short apiKey = prefix.apiKey();
+        ApiHandler handler = apiKey >= 0 && apiKey < byKey.length ? byKey[apiKey] : null;
         if (handler == null) {
-            connection.closeOnError("unsupported API key " + prefix.apiKey(), null);
+            connection.closeOnError("unsupported API key " + apiKey, null);
             return;
         }
         ApiMessageType api = handler.api();
