@@ -74,11 +74,27 @@ public final class Acknowledgements implements AutoCloseable {
     public void afterSync(Collection<Partition> partitions, Consumer<Set<Partition>> then) {
         boolean mustWait = false;
         for (Partition p : partitions) {
-            if (p.config().log().syncEveryAppend() || toSync.contains(p)) {
+            if (mustSync(p)) {
                 mustWait = true;
                 break;
             }
         }
+        afterSync(mustWait, then);
+    }
+
+    /**
+     * {@link #afterSync(Collection, Consumer)} for one partition (the broker's own appends). A
+     * method of its own, so the collection loop above sees one list type, the produce path's.
+     */
+    public void afterSync(Partition partition, Consumer<Set<Partition>> then) {
+        afterSync(mustSync(partition), then);
+    }
+
+    private boolean mustSync(Partition p) {
+        return p.config().log().syncEveryAppend() || toSync.contains(p);
+    }
+
+    private void afterSync(boolean mustWait, Consumer<Set<Partition>> then) {
         if (!mustWait) {
             then.accept(Set.of());
             return;

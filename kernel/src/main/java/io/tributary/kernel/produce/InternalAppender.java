@@ -10,7 +10,6 @@ import io.tributary.spi.replication.ReplicationManager;
 import io.tributary.spi.storage.AppendResult;
 import io.tributary.spi.storage.RecordBatchTooLargeException;
 import io.tributary.spi.storage.StorageException;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -123,7 +122,7 @@ public final class InternalAppender {
         onAppended.accept(result);
         acknowledgements.appended(partition, wrapped.recordsCount(), wrapped.sizeInBytes());
         replication.onLeaderAppend(partition.id(), partition.log().logEndOffset());
-        acknowledgements.afterSync(List.of(partition), failed -> {
+        acknowledgements.afterSync(partition, failed -> {
             if (failed.contains(partition)) {
                 done.accept(new Outcome(Errors.KAFKA_STORAGE_ERROR, result.firstOffset(), result.lastOffset()));
                 return;

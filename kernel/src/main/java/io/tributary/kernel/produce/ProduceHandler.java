@@ -266,8 +266,12 @@ public final class ProduceHandler implements ApiHandler {
             }
             return;
         }
-        List<Partition> partitions =
-                appended.stream().map(Appended::partition).distinct().toList();
+        // A loop, not a stream, as this runs for every request. A partition named twice in the
+        // request is here twice, which afterSync does not mind.
+        List<Partition> partitions = new ArrayList<>(appended.size());
+        for (Appended a : appended) {
+            partitions.add(a.partition());
+        }
         acknowledgements.afterSync(partitions, failed -> {
             for (Appended a : appended) {
                 if (failed.contains(a.partition())) {
