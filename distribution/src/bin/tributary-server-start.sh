@@ -83,6 +83,15 @@ log_level=${TRIBUTARY_LOG_LEVEL:-info}
 # 106 MiB with -Xms32m and 20% free). Over a whole P1-P4 run the broker took 8 young pauses
 # (52 ms) instead of 5 (35 ms); start-up and idle memory without partitions are unchanged.
 #
+# Netty's leak detector is off: at its default level it samples one buffer in 128, takes a stack
+# trace at allocation and release, and wraps the buffer in a leak-aware type. The wrapper's type
+# reaching the framing code made C2 throw away the compiled read path (class_check traps in
+# ByteToMessageDecoder.channelRead), and the traces were ~1% of the broker's CPU in E2E. A fresh
+# broker's first E2E (20,000 records) took 9.2-12.8 s of broker CPU with it off, 12.5-14.6 s on
+# (4 pairs). The tests'
+# brokers keep Netty's default; TRIBUTARY_JVM_OPTS=-Dio.netty.leakDetection.level=paranoid turns it
+# back on to hunt a leak.
+#
 # Logging: the kernel's own SLF4J back end (io.tributary.kernel.logging), named in slf4j.provider
 # so that SLF4J does not search every jar for providers (~30 ms of start-up); SLF4J's own
 # informational notes (such as "Attempting to load provider") are off, its warnings are not.
@@ -93,7 +102,7 @@ jvm_opts=($heap_opts
   -XX:TrimNativeHeapInterval=15000
   --enable-native-access=ALL-UNNAMED,io.tributary.kernel,io.netty.common,io.netty.transport.classes.epoll,com.github.luben.zstd_jni,org.lz4.java,snappy.java
   --sun-misc-unsafe-memory-access=allow
-  -Dio.netty.jfr.enabled=false
+  -Dio.netty.jfr.enabled=false -Dio.netty.leakDetection.level=disabled
   -Dtributary.log.level="$log_level"
   -Dslf4j.provider=io.tributary.kernel.logging.ConsoleLogging -Dslf4j.internal.verbosity=WARN
   -Dtributary.plugin.path="$base/plugins"

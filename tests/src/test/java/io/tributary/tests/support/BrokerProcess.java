@@ -72,6 +72,8 @@ public final class BrokerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
                         workDir.resolve("broker-" + (++starts) + ".log").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // The start script turns Netty's leak detector off for production; tests keep its default.
+        pb.environment().put("TRIBUTARY_JVM_OPTS", "-Dio.netty.leakDetection.level=simple");
         process = pb.start();
         Await.until("broker on port " + port + " to answer ApiVersions", Duration.ofSeconds(60), this::ready);
     }
