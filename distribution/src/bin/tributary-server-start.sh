@@ -88,9 +88,8 @@ log_level=${TRIBUTARY_LOG_LEVEL:-info}
 # reaching the framing code made C2 throw away the compiled read path (class_check traps in
 # ByteToMessageDecoder.channelRead), and the traces were ~1% of the broker's CPU in E2E. A fresh
 # broker's first E2E (20,000 records) took 9.2-12.8 s of broker CPU with it off, 12.5-14.6 s on
-# (4 pairs). The tests'
-# brokers keep Netty's default; TRIBUTARY_JVM_OPTS=-Dio.netty.leakDetection.level=paranoid turns it
-# back on to hunt a leak.
+# (4 pairs). The tests' brokers keep Netty's default;
+# TRIBUTARY_JVM_OPTS=-Dio.netty.leakDetection.level=paranoid turns it back on to hunt a leak.
 #
 # Logging: the kernel's own SLF4J back end (io.tributary.kernel.logging), named in slf4j.provider
 # so that SLF4J does not search every jar for providers (~30 ms of start-up); SLF4J's own
