@@ -11,6 +11,7 @@ import io.tributary.protocol.frame.RequestPrefix;
 import io.tributary.protocol.message.ApiMessageType;
 import io.tributary.protocol.message.RequestHeaderData;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiDispatcher implements RequestProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
 
-    private final TreeMap<Short, ApiHandler> handlers = new TreeMap<>();
+    private final Map<Short, ApiHandler> handlers;
     /**
      * The same handlers indexed by API key, for the lookup on every request: an array read has no
      * branch that depends on which keys came before (a tree lookup's comparisons do, and C2 threw
@@ -36,13 +37,16 @@ public final class ApiDispatcher implements RequestProcessor {
     private final List<Runnable> endOfBatchHooks;
 
     public ApiDispatcher(Collection<ApiHandler> handlers, List<Runnable> endOfBatchHooks) {
+        TreeMap<Short, ApiHandler> byApi = new TreeMap<>();
         for (ApiHandler h : handlers) {
-            if (this.handlers.put(h.api().apiKey(), h) != null) {
+            if (byApi.put(h.api().apiKey(), h) != null) {
                 throw new IllegalArgumentException("Two handlers for " + h.api());
             }
         }
-        this.byKey = new ApiHandler[this.handlers.isEmpty() ? 0 : this.handlers.lastKey() + 1];
-        for (ApiHandler h : this.handlers.values()) {
+        // Read-only: the array below is built from it once.
+        this.handlers = Collections.unmodifiableMap(byApi);
+        this.byKey = new ApiHandler[byApi.isEmpty() ? 0 : byApi.lastKey() + 1];
+        for (ApiHandler h : byApi.values()) {
             byKey[h.api().apiKey()] = h;
         }
         this.endOfBatchHooks = List.copyOf(endOfBatchHooks);

@@ -266,6 +266,7 @@ public final class MessageWriter {
         }
         parts.clear();
         current = null;
+        sealedBytes = 0;
     }
 
     private static int utf8Length(String value) {
