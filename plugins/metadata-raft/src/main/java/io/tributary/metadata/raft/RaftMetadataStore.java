@@ -30,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -77,7 +79,7 @@ final class RaftMetadataStore implements MetadataStore {
     private final ControllerExecutor executor;
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     /** Writes waiting for their offset to be applied; controller thread only. */
-    private final ArrayDeque<PendingWrite> pending = new ArrayDeque<>();
+    private final ArrayDeque<PendingWrite<?>> pending = new ArrayDeque<>();
 
     private volatile MetadataImage image = MetadataImage.EMPTY;
     private volatile boolean closed;
@@ -89,7 +91,11 @@ final class RaftMetadataStore implements MetadataStore {
     private long recordsSinceSnapshot;
     private long bytesSinceSnapshot;
 
-    private record PendingWrite(long offset, Runnable complete) {}
+    private record PendingWrite<T>(long offset, CompletableFuture<T> future, T response) {
+        void complete() {
+            future.complete(response);
+        }
+    }
 
     private RaftMetadataStore(
             String clusterId, RaftMetadataConfig config, MetadataQuorum quorum, MetadataController controller) {
@@ -100,9 +106,25 @@ final class RaftMetadataStore implements MetadataStore {
         this.executor = new ControllerExecutor("metadata-raft-controller-" + quorum.nodeId());
     }
 
-    /** Opens the store with random topic ids and placement. */
+    /**
+     * Opens the store with random topic ids and placement.
+     *
+     * <p>What runs while the broker starts (open, the broker's registration, the write path) uses
+     * classes rather than lambdas or method references: this plugin's layer is not covered by
+     * the JDK's AOT cache, so each lambda would be generated at run time, before the broker is
+     * ready (a few milliseconds of CPU each, on the two busy cores of start-up).
+     */
     static RaftMetadataStore open(MetadataContext context, RaftMetadataConfig config) {
-        return open(context, config, UUID::randomUUID, RandomGenerator.getDefault());
+        return open(
+                context,
+                config,
+                new Supplier<UUID>() {
+                    @Override
+                    public UUID get() {
+                        return UUID.randomUUID();
+                    }
+                },
+                RandomGenerator.getDefault());
     }
 
     /**
@@ -173,7 +195,12 @@ final class RaftMetadataStore implements MetadataStore {
 
     @Override
     public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
-        return submit(false, image -> controller.registerBroker(image, registration));
+        return submit(false, new Function<MetadataImage, ControllerResult<Void>>() {
+            @Override
+            public ControllerResult<Void> apply(MetadataImage image) {
+                return controller.registerBroker(image, registration);
+            }
+        });
     }
 
     @Override
@@ -211,7 +238,7 @@ final class RaftMetadataStore implements MetadataStore {
             boolean validateOnly, Function<MetadataImage, ControllerResult<T>> request) {
         CompletableFuture<T> future = new CompletableFuture<>();
         try {
-            executor.execute(() -> run(validateOnly, request, future));
+            executor.execute(new Write<>(validateOnly, request, future));
         } catch (RejectedExecutionException e) {
             future.completeExceptionally(closedException());
         }
@@ -244,8 +271,10 @@ final class RaftMetadataStore implements MetadataStore {
             future.complete(result.response());
             return;
         }
-        List<ByteBuffer> encoded =
-                result.records().stream().map(RecordCodec::encode).toList();
+        List<ByteBuffer> encoded = new ArrayList<>(result.records().size());
+        for (MetadataRecord r : result.records()) {
+            encoded.add(RecordCodec.encode(r));
+        }
         long offset;
         try {
             offset = quorum.append(encoded);
@@ -259,7 +288,7 @@ final class RaftMetadataStore implements MetadataStore {
             future.completeExceptionally(failure);
             return;
         }
-        pending.add(new PendingWrite(offset, () -> future.complete(result.response())));
+        pending.add(new PendingWrite<>(offset, future, result.response()));
         completeApplied();
         maybeSnapshot();
     }
@@ -267,7 +296,7 @@ final class RaftMetadataStore implements MetadataStore {
     private void completeApplied() {
         long applied = stateMachine.offset();
         while (!pending.isEmpty() && pending.peek().offset() <= applied) {
-            pending.poll().complete().run();
+            pending.poll().complete();
         }
     }
 
@@ -365,17 +394,38 @@ final class RaftMetadataStore implements MetadataStore {
         }
     }
 
+    /** One write for the controller thread (see {@link #run}). */
+    private final class Write<T> implements Runnable {
+        private final boolean validateOnly;
+        private final Function<MetadataImage, ControllerResult<T>> request;
+        private final CompletableFuture<T> future;
+
+        Write(boolean validateOnly, Function<MetadataImage, ControllerResult<T>> request, CompletableFuture<T> future) {
+            this.validateOnly = validateOnly;
+            this.request = request;
+            this.future = future;
+        }
+
+        @Override
+        public void run() {
+            RaftMetadataStore.this.run(validateOnly, request, future);
+        }
+    }
+
     /** The single controller thread; closes the quorum once it has finished every task. */
     private final class ControllerExecutor extends ThreadPoolExecutor {
         private volatile Thread thread;
 
         ControllerExecutor(String threadName) {
             super(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
-            setThreadFactory(runnable -> {
-                Thread t = new Thread(runnable, threadName);
-                t.setDaemon(true); // every acknowledged change is already durable
-                thread = t;
-                return t;
+            setThreadFactory(new ThreadFactory() {
+                @Override
+                public Thread newThread(Runnable runnable) {
+                    Thread t = new Thread(runnable, threadName);
+                    t.setDaemon(true); // every acknowledged change is already durable
+                    thread = t;
+                    return t;
+                }
             });
         }
 

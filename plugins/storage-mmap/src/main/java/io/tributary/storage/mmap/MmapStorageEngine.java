@@ -48,11 +48,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: partitions are opened, closed and deleted from any thread; each partition's
  * state is guarded by its own holder.
+ *
+ * <p>What runs while the broker starts (the constructor, {@link #open}, {@link #started}) uses
+ * classes rather than lambdas or method references: a plugin's layer is not covered by the JDK's
+ * AOT cache, so each lambda would be generated at run time, before the broker is ready (a few
+ * milliseconds of CPU each, on the two busy cores of start-up).
  */
 final class MmapStorageEngine implements StorageEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MmapStorageEngine.class);
     private static final Set<StorageCapability> CAPABILITIES =
             EnumSet.of(StorageCapability.FILE_REGION_READS, StorageCapability.GROUP_COMMIT_SYNC);
+    private static final SwapObserver IGNORE_SWAPS = new SwapObserver() {
+        @Override
+        public void at(SwapStep step, Path partitionDir) {}
+    };
 
     /** A partition directory and its open log. Guarded by itself. */
     private static final class Holder {
@@ -131,7 +140,7 @@ final class MmapStorageEngine implements StorageEngine {
 
     private final AtomicLong tags = new AtomicLong();
     private final AtomicInteger pendingTasks = new AtomicInteger();
-    private volatile SwapObserver swapObserver = (step, dir) -> {};
+    private volatile SwapObserver swapObserver = IGNORE_SWAPS;
     private volatile boolean closed;
 
     private MmapStorageEngine(
@@ -141,12 +150,7 @@ final class MmapStorageEngine implements StorageEngine {
         this.time = time;
         this.reserver = reserver;
         this.populator = populator;
-        AtomicInteger threads = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "tributary-mmap-background-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        ThreadFactory factory = new DaemonThreads("tributary-mmap-background-");
         this.background = new ThreadPoolExecutor(
                 settings.backgroundThreads(),
                 settings.backgroundThreads(),
@@ -155,18 +159,13 @@ final class MmapStorageEngine implements StorageEngine {
                 new LinkedBlockingQueue<>(),
                 factory);
         if (settings.prepareThreads() > 0) {
-            AtomicInteger preparers = new AtomicInteger();
             this.preparer = new ThreadPoolExecutor(
                     settings.prepareThreads(),
                     settings.prepareThreads(),
                     0,
                     TimeUnit.MILLISECONDS,
                     new LinkedBlockingQueue<>(),
-                    r -> {
-                        Thread t = new Thread(r, "tributary-mmap-prepare-" + preparers.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    new DaemonThreads("tributary-mmap-prepare-"));
         } else {
             this.preparer = null;
         }
@@ -229,8 +228,11 @@ final class MmapStorageEngine implements StorageEngine {
             }
             AtomicInteger count = new AtomicInteger();
             partitionsPerDir.put(logDir, count);
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logDir, Files::isDirectory)) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(logDir)) {
                 for (Path d : dirs) {
+                    if (!Files.isDirectory(d)) {
+                        continue;
+                    }
                     String name = d.getFileName().toString();
                     if (name.endsWith(LogFiles.DELETE_DIR)) {
                         runInBackground(() -> LogFiles.deleteRecursively(d));
@@ -315,14 +317,24 @@ final class MmapStorageEngine implements StorageEngine {
             return;
         }
         try {
-            background.execute(this::buildResources);
+            background.execute(new Runnable() {
+                @Override
+                public void run() {
+                    buildResources();
+                }
+            });
         } catch (RejectedExecutionException e) {
             // closed: built by its first user, if any
         }
         if (populator != null) {
             try {
                 // The first segment created then finds the downcall linked.
-                background.execute(populator::link);
+                background.execute(new Runnable() {
+                    @Override
+                    public void run() {
+                        populator.link();
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 // closed: linked on first use, if any
             }
@@ -683,6 +695,23 @@ final class MmapStorageEngine implements StorageEngine {
             return LogFiles.dirName(id.topic(), id.partition());
         } catch (IllegalArgumentException e) {
             throw new StorageException(e.getMessage());
+        }
+    }
+
+    /** Names the engine's daemon threads. */
+    private static final class DaemonThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        DaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
         }
     }
 }

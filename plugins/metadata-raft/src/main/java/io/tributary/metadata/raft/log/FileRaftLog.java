@@ -4,15 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,11 +86,7 @@ public final class FileRaftLog implements RaftLog {
             Files.createDirectories(dir);
             deleteLeftoverParts(dir);
             List<Path> files;
-            try (Stream<Path> list = Files.list(dir)) {
-                files = list.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
-                        .sorted()
-                        .toList();
-            }
+            files = listEndingWith(dir, SUFFIX);
             List<Segment> segments = new ArrayList<>();
             try {
                 for (int i = 0; i < files.size(); i++) {
@@ -113,18 +110,38 @@ public final class FileRaftLog implements RaftLog {
     }
 
     private static void deleteLeftoverParts(Path dir) throws IOException {
-        try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(SUFFIX + PART_SUFFIX))
-                    .toList()) {
-                Files.delete(p); // a segment whose creation did not finish holds no entries
+        for (Path p : listEndingWith(dir, SUFFIX + PART_SUFFIX)) {
+            Files.delete(p); // a segment whose creation did not finish holds no entries
+        }
+    }
+
+    /** The files in {@code dir} whose names end with {@code suffix}, sorted. */
+    private static List<Path> listEndingWith(Path dir, String suffix) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> list = Files.newDirectoryStream(dir)) {
+            for (Path p : list) {
+                if (p.getFileName().toString().endsWith(suffix)) {
+                    found.add(p);
+                }
             }
         }
+        Collections.sort(found);
+        return found;
+    }
+
+    private static boolean allDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long parseBaseOffset(Path file) {
         String name = file.getFileName().toString();
         String digits = name.substring(0, name.length() - SUFFIX.length());
-        if (digits.length() != 20 || !digits.chars().allMatch(Character::isDigit)) {
+        if (digits.length() != 20 || !allDigits(digits)) {
             throw new CorruptLogException("Unexpected file in the metadata log directory: " + file);
         }
         return Long.parseLong(digits);

@@ -21,7 +21,11 @@ public record LogBatch(long baseOffset, int epoch, long appendTimeMs, List<ByteB
         if (records.isEmpty()) {
             throw new IllegalArgumentException("A batch holds at least one record");
         }
-        records = records.stream().map(ByteBuffer::asReadOnlyBuffer).toList();
+        ByteBuffer[] readOnly = new ByteBuffer[records.size()];
+        for (int i = 0; i < readOnly.length; i++) {
+            readOnly[i] = records.get(i).asReadOnlyBuffer();
+        }
+        records = List.of(readOnly);
     }
 
     /** The offset of the last entry. */

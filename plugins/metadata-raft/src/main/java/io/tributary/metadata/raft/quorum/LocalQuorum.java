@@ -65,7 +65,7 @@ public final class LocalQuorum implements MetadataQuorum {
         }
         SnapshotStore snapshots = new SnapshotStore(dir);
         Optional<SnapshotId> snapshot = snapshots.latest();
-        long snapshotEnd = snapshot.map(SnapshotId::endOffset).orElse(0L);
+        long snapshotEnd = snapshot.isPresent() ? snapshot.get().endOffset() : 0L;
         FileRaftLog raftLog = FileRaftLog.open(dir, snapshotEnd);
         try {
             if (raftLog.startOffset() > snapshotEnd) {
@@ -82,7 +82,8 @@ public final class LocalQuorum implements MetadataQuorum {
             int lastEpoch = Math.max(
                     stored.epoch(),
                     Math.max(
-                            raftLog.lastEpoch(), snapshot.map(SnapshotId::epoch).orElse(-1)));
+                            raftLog.lastEpoch(),
+                            snapshot.isPresent() ? snapshot.get().epoch() : -1));
             // A new epoch on every start: entries of a previous run are never confused with new ones.
             int epoch = Math.max(lastEpoch + 1, 1);
             new QuorumState(epoch, nodeId, nodeId).write(dir);
