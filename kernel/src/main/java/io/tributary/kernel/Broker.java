@@ -70,6 +70,7 @@ import io.tributary.spi.metadata.BrokerRegistration;
 import io.tributary.spi.metadata.MetadataContext;
 import io.tributary.spi.metadata.MetadataProvider;
 import io.tributary.spi.metadata.MetadataStore;
+import io.tributary.spi.metadata.RandomIds;
 import io.tributary.spi.plugin.PluginSettings;
 import io.tributary.spi.plugin.Time;
 import io.tributary.spi.replication.LocalReplica;
@@ -89,7 +90,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -322,7 +322,7 @@ public final class Broker implements AutoCloseable {
         List<BrokerRegistration.Endpoint> endpoints = advertisedEndpoints();
         services.advertised(endpoints);
         try {
-            metadata.registerBroker(new BrokerRegistration(nodeId, UUID.randomUUID(), endpoints, config.rack(), false))
+            metadata.registerBroker(new BrokerRegistration(nodeId, RandomIds.next(), endpoints, config.rack(), false))
                     .get(30, TimeUnit.SECONDS);
             registered.complete(null);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -341,10 +341,10 @@ public final class Broker implements AutoCloseable {
 
     /**
      * Does, on another core, one-time JVM-wide work that start-up needs later and that depends
-     * on nothing before it: seeding the {@link java.security.SecureRandom} behind
-     * {@link UUID#randomUUID()} (first: a metadata plugin opening a new cluster may need it for the
-     * cluster id; the registration needs it too), then Netty's native transport, buffer allocator
-     * and first reading of handler annotations (for the listeners). Each is idempotent and
+     * on nothing before it: Netty's native transport, buffer allocator and first reading of
+     * handler annotations (for the listeners). Nothing on the start path needs a
+     * {@code SecureRandom} (the ids it makes come from {@link RandomIds}), so none is seeded here:
+     * that would take ~25 ms of CPU from a start-up that is CPU-bound. Each is idempotent and
      * thread-safe, so whichever thread comes second just finds it done (or waits for it); a
      * failure here shows again where it matters. Once per JVM: {@link Main} calls it before it
      * creates the plugin layers, and every start calls it.
@@ -355,7 +355,6 @@ public final class Broker implements AutoCloseable {
         }
         Thread.ofPlatform().daemon().name("tributary-warm-up").start(() -> {
             try {
-                UUID.randomUUID();
                 NetworkServer.warmUp();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("Warm-up failed; start-up does the same work itself", e);

@@ -23,6 +23,7 @@ import io.tributary.spi.metadata.MetadataListener;
 import io.tributary.spi.metadata.MetadataStore;
 import io.tributary.spi.metadata.NewTopic;
 import io.tributary.spi.metadata.ProducerIdBlock;
+import io.tributary.spi.metadata.RandomIds;
 import io.tributary.spi.metadata.TopicResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,7 +122,7 @@ final class RaftMetadataStore implements MetadataStore {
                 new Supplier<UUID>() {
                     @Override
                     public UUID get() {
-                        return UUID.randomUUID();
+                        return RandomIds.next();
                     }
                 },
                 RandomGenerator.getDefault());
