@@ -91,6 +91,10 @@ log_level=${TRIBUTARY_LOG_LEVEL:-info}
 # (4 pairs). The tests' brokers keep Netty's default;
 # TRIBUTARY_JVM_OPTS=-Dio.netty.leakDetection.level=paranoid turns it back on to hunt a leak.
 #
+# Netty's native epoll library is in lib/native (java.library.path), where Netty looks first:
+# otherwise every start copies it out of its jar into a temporary file (~25 ms of CPU with the
+# SecureRandom that names the file), which fails where /tmp does not allow executables.
+#
 # Logging: the kernel's own SLF4J back end (io.tributary.kernel.logging), named in slf4j.provider
 # so that SLF4J does not search every jar for providers (~30 ms of start-up); SLF4J's own
 # informational notes (such as "Attempting to load provider") are off, its warnings are not.
@@ -105,6 +109,7 @@ jvm_opts=($heap_opts
   -Dtributary.log.level="$log_level"
   -Dslf4j.provider=io.tributary.kernel.logging.ConsoleLogging -Dslf4j.internal.verbosity=WARN
   -Dtributary.plugin.path="$base/plugins"
+  -Djava.library.path="$base/lib/native"
   ${TRIBUTARY_JVM_OPTS:-})
 main=(--module-path "$base/lib" --add-modules ALL-MODULE-PATH -m io.tributary.kernel/io.tributary.kernel.Main)
 
