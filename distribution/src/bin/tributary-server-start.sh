@@ -12,7 +12,7 @@
 # TRIBUTARY_AOT (auto, the default, or off), TRIBUTARY_AOT_CACHE (default aot/tributary.aot).
 #
 # AOT cache: the JVM starts several times faster from an ahead-of-time cache (JDK 25, JEP 483/515:
-# classes already parsed, linked and profiled, kernel and plugins alike). The cache belongs to
+# the kernel's classes already parsed and linked, the plugins' parsed). The cache belongs to
 # one JDK and one place on disk, so it is made where the broker runs: by the build for
 # distribution/target/tributary, else by --create-aot-cache, which runs a short training broker
 # (127.0.0.1, a free port, a temporary data dir) and stops it. With TRIBUTARY_AOT=auto a start
