@@ -21,6 +21,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,11 +54,35 @@ class FetchSemanticsTest {
 
     private static FetchRequest fetch(
             String topic, Uuid id, long offset, int partitionMaxBytes, int maxWait, short version) {
+        return fetch(topic, id, offset, partitionMaxBytes, maxWait, version, Optional.empty());
+    }
+
+    private static FetchRequest fetch(
+            String topic,
+            Uuid id,
+            long offset,
+            int partitionMaxBytes,
+            int maxWait,
+            short version,
+            Optional<Integer> currentLeaderEpoch) {
         Map<TopicPartition, FetchRequest.PartitionData> data = new LinkedHashMap<>();
         data.put(
                 new TopicPartition(topic, 0),
-                new FetchRequest.PartitionData(id, offset, -1, partitionMaxBytes, Optional.empty()));
+                new FetchRequest.PartitionData(id, offset, -1, partitionMaxBytes, currentLeaderEpoch));
         return FetchRequest.Builder.forConsumer(version, maxWait, 1, data).build(version);
+    }
+
+    /** Partition 0's leader epoch, as Metadata reports it. */
+    private static int leaderEpoch(RawClient c, String topic) throws Exception {
+        MetadataResponse r =
+                (MetadataResponse) c.call(new MetadataRequest.Builder(List.of(topic), false).build((short) 12));
+        return r.topicMetadata()
+                .iterator()
+                .next()
+                .partitionMetadata()
+                .getFirst()
+                .leaderEpoch
+                .orElseThrow();
     }
 
     private static FetchResponseData.PartitionData only(FetchResponse r) {
@@ -120,6 +146,22 @@ class FetchSemanticsTest {
         try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
             FetchResponse response = (FetchResponse) c.call(fetch("range", id, 42, 1 << 20, 0, (short) 17));
             assertEquals(Errors.OFFSET_OUT_OF_RANGE.code(), only(response).errorCode());
+        }
+    }
+
+    @Test
+    void shouldCheckTheLeaderEpochTheConsumerSends() throws Exception {
+        Clients.createTopic(broker.bootstrap(), "epochs", 1, Map.of());
+        Uuid id = topicId("epochs");
+        try (RawClient c = new RawClient("127.0.0.1", broker.port())) {
+            int epoch = leaderEpoch(c, "epochs");
+            FetchResponse same =
+                    (FetchResponse) c.call(fetch("epochs", id, 0, 1 << 20, 0, (short) 17, Optional.of(epoch)));
+            FetchResponse newer =
+                    (FetchResponse) c.call(fetch("epochs", id, 0, 1 << 20, 0, (short) 17, Optional.of(epoch + 1)));
+
+            assertEquals(Errors.NONE.code(), only(same).errorCode());
+            assertEquals(Errors.UNKNOWN_LEADER_EPOCH.code(), only(newer).errorCode());
         }
     }
 
