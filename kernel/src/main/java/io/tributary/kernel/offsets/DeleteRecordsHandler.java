@@ -55,7 +55,7 @@ public final class DeleteRecordsHandler implements ApiHandler {
                 new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
                         .setPartitionIndex(request.partitionIndex())
                         .setLowWatermark(INVALID_LOW_WATERMARK);
-        PartitionLookup.Result found = PartitionLookup.leader(partitions, topic, request.partitionIndex(), -1);
+        PartitionLookup.Result found = PartitionLookup.leader(partitions, topic, request.partitionIndex());
         if (!found.ok()) {
             return result.setErrorCode(found.error().code());
         }

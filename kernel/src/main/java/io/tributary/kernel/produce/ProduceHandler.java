@@ -141,8 +141,8 @@ public final class ProduceHandler implements ApiHandler {
                     continue;
                 }
                 PartitionLookup.Result found = version >= 13
-                        ? PartitionLookup.leader(services.partitions(), t.topicId(), p.index(), -1)
-                        : PartitionLookup.leader(services.partitions(), t.name(), p.index(), -1);
+                        ? PartitionLookup.leader(services.partitions(), t.topicId(), p.index())
+                        : PartitionLookup.leader(services.partitions(), t.name(), p.index());
                 if (!found.ok()) {
                     fail(r, found.error(), null);
                     anyError = true;

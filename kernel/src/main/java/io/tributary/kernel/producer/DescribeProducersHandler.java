@@ -39,7 +39,7 @@ public final class DescribeProducersHandler implements ApiHandler {
             for (int index : t.partitionIndexes()) {
                 DescribeProducersResponseData.PartitionResponse p =
                         new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
-                PartitionLookup.Result found = PartitionLookup.leader(partitions, t.name(), index, -1);
+                PartitionLookup.Result found = PartitionLookup.leader(partitions, t.name(), index);
                 if (!found.ok()) {
                     p.setErrorCode(found.error().code())
                             .setErrorMessage(found.error().message());
