@@ -150,7 +150,10 @@ final class MmapStorageEngine implements StorageEngine {
         this.time = time;
         this.reserver = reserver;
         this.populator = populator;
-        ThreadFactory factory = new DaemonThreads("tributary-mmap-background-");
+        ThreadFactory factory = Thread.ofPlatform()
+                .daemon()
+                .name("tributary-mmap-background-", 1)
+                .factory();
         this.background = new ThreadPoolExecutor(
                 settings.backgroundThreads(),
                 settings.backgroundThreads(),
@@ -165,7 +168,10 @@ final class MmapStorageEngine implements StorageEngine {
                     0,
                     TimeUnit.MILLISECONDS,
                     new LinkedBlockingQueue<>(),
-                    new DaemonThreads("tributary-mmap-prepare-"));
+                    Thread.ofPlatform()
+                            .daemon()
+                            .name("tributary-mmap-prepare-", 1)
+                            .factory());
         } else {
             this.preparer = null;
         }
@@ -695,23 +701,6 @@ final class MmapStorageEngine implements StorageEngine {
             return LogFiles.dirName(id.topic(), id.partition());
         } catch (IllegalArgumentException e) {
             throw new StorageException(e.getMessage());
-        }
-    }
-
-    /** Names the engine's daemon threads. */
-    private static final class DaemonThreads implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger count = new AtomicInteger();
-
-        DaemonThreads(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 }
