@@ -170,8 +170,8 @@ public final class MessageClassGenerator {
         out.close();
         out.blank();
 
-        generateRead(struct);
-        generateWrite(struct);
+        generateRead(struct, topLevel);
+        generateWrite(struct, topLevel);
         generateSize(struct);
         if (!topLevel) {
             generateIsDefault(struct);
@@ -192,21 +192,39 @@ public final class MessageClassGenerator {
 
     // ---------------------------------------------------------------- read
 
-    private void generateRead(StructSpec struct) {
+    /**
+     * {@code read}, and for a nested struct the {@code readFields} its parent calls. A top-level message reads its
+     * fields in {@code read} itself: with a {@code readFields} that only {@code read} calls, C2 could compile the
+     * whole read twice, once as {@code readFields} and once inlined into {@code read} (seen for ProduceRequest).
+     */
+    private void generateRead(StructSpec struct, boolean topLevel) {
         out.line("@Override");
         out.open("public void read(ByteBuf buf, short version)");
         out.line(
                 "WireFormat.checkVersion(version, LOWEST_SUPPORTED_VERSION, HIGHEST_SUPPORTED_VERSION, \"%s\");",
                 struct.name());
         out.open("try");
-        out.line("readFields(buf, version);");
+        if (topLevel) {
+            emitReadFields(struct);
+        } else {
+            out.line("readFields(buf, version);");
+        }
         out.reopen("catch (IndexOutOfBoundsException e)");
         out.line("throw WireFormat.truncated(\"%s\", e);", struct.name());
         out.close();
         out.close();
         out.blank();
 
-        out.open("private void readFields(ByteBuf buf, short version)");
+        if (!topLevel) {
+            out.open("private void readFields(ByteBuf buf, short version)");
+            emitReadFields(struct);
+            out.close();
+            out.blank();
+        }
+    }
+
+    /** The statements that read {@code struct}'s fields from {@code buf}. */
+    private void emitReadFields(StructSpec struct) {
         for (FieldSpec f : struct.fields()) {
             Versions untagged = f.untaggedVersions().intersect(valid);
             String c = cond(untagged, valid);
@@ -266,8 +284,6 @@ public final class MessageClassGenerator {
                 out.close();
             }
         }
-        out.close();
-        out.blank();
     }
 
     /** Statements that read field {@code f} from {@code buf} into {@code target}, for versions {@code ctx}. */
@@ -404,17 +420,31 @@ public final class MessageClassGenerator {
 
     // ---------------------------------------------------------------- write
 
-    private void generateWrite(StructSpec struct) {
+    /** {@code write}, and for a nested struct {@code writeFields}; a top-level message as {@link #generateRead}. */
+    private void generateWrite(StructSpec struct, boolean topLevel) {
         out.line("@Override");
         out.open("public void write(MessageWriter out, short version)");
         out.line(
                 "WireFormat.checkVersion(version, LOWEST_SUPPORTED_VERSION, HIGHEST_SUPPORTED_VERSION, \"%s\");",
                 struct.name());
-        out.line("writeFields(out, version);");
+        if (topLevel) {
+            emitWriteFields(struct);
+        } else {
+            out.line("writeFields(out, version);");
+        }
         out.close();
         out.blank();
 
-        out.open("private void writeFields(MessageWriter out, short version)");
+        if (!topLevel) {
+            out.open("private void writeFields(MessageWriter out, short version)");
+            emitWriteFields(struct);
+            out.close();
+            out.blank();
+        }
+    }
+
+    /** The statements that write {@code struct}'s fields to {@code out}. */
+    private void emitWriteFields(StructSpec struct) {
         for (FieldSpec f : struct.fields()) {
             Versions present = f.versions().intersect(valid);
             Versions untagged = f.untaggedVersions().intersect(valid);
@@ -500,8 +530,6 @@ public final class MessageClassGenerator {
                 out.close();
             }
         }
-        out.close();
-        out.blank();
     }
 
     /** The condition under which a tagged field is written: its tagged versions and a non-default value. */
