@@ -33,28 +33,12 @@ mkdir -p "$out"
 [ -x "$dist/bin/tributary-server-start.sh" ] || { echo "build the distribution first: mvn -B -DskipTests package" >&2; exit 1; }
 ls "$lib"/kafka_2.13-*.jar >/dev/null 2>&1 || "$shared/setup.sh"
 
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
 rss_anon_kb() { awk '/^RssAnon:/{print $2}' "/proc/$1/status"; }
-
-tributary_start() {  # DATADIR -> sets PID READY_MS
-  local dir=$1
-  mkdir -p "$dir"
-  local t0; t0=$(date +%s%N)
-  (cd "$dir" && setsid nohup "$dist/bin/tributary-server-start.sh" \
-      --override "listeners=PLAINTEXT://127.0.0.1:$tport" --override "log.dirs=$dir/data" \
-      --override "group.initial.rebalance.delay.ms=0" \
-      > "$dir/broker.out" 2>&1 < /dev/null &)
-  local pid=""
-  for _ in $(seq 1 200); do
-    pid=$(pgrep -f -- "log.dirs=$dir/data" | head -n 1) && [ -n "$pid" ] && break
-    sleep 0.01
-  done
-  python3 "$shared/probe.py" "127.0.0.1:$tport" --wait 60 --pid "$pid" --interval 5 >/dev/null \
-    || { echo "Tributary did not start; see $dir/broker.out" >&2; tail -n 20 "$dir/broker.out" >&2; return 1; }
-  READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
-  PID=$pid
-}
 
 kafka_start() {  # DATADIR -> sets PID READY_MS
   local dir=$1
@@ -70,11 +54,11 @@ f1() {  # NAME BOOTSTRAP PID OUTDIR : P2's workload on a topic with flush.messag
   "${tool[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create --if-not-exists \
     --topic perf-f1 --partitions 1 --replication-factor 1 --config flush.messages=1 >> "$dir/topics-f1.log" 2>&1
   local c0 c1
-  c0=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat")
+  c0=$(cpu_ticks "$pid")
   timeout 300 "${tool[@]}" org.apache.kafka.tools.ProducerPerformance --bootstrap-server "$bootstrap" \
     --topic perf-f1 --num-records "${N_SMALL:-2000000}" --record-size 100 --throughput -1 \
     --command-property acks=all linger.ms=5 batch.size=65536 > "$dir/F1.log" 2>&1
-  c1=$(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat")
+  c1=$(cpu_ticks "$pid")
   local line; line=$(grep '99.9th' "$dir/F1.log" | tail -n 1)
   echo "  F1 (flush.messages=1): $line"
   local rps; rps=$(echo "$line" | awk -F', ' '{split($2,b," "); print b[1]}')
@@ -87,7 +71,7 @@ for r in $(seq 1 "$rounds"); do
     dir="$out/$broker-r$r"
     mkdir -p "$dir"
     log "round $r: starting $broker"
-    if [ "$broker" = tributary ]; then tributary_start "$dir/broker" || exit 1; bootstrap=127.0.0.1:$tport
+    if [ "$broker" = tributary ]; then tributary_start "$dir/broker" "$tport" || exit 1; bootstrap=127.0.0.1:$tport
     else kafka_start "$dir/broker" || exit 1; bootstrap=127.0.0.1:$kport; fi
     idle=$(rss_kb "$PID"); idle_anon=$(rss_anon_kb "$PID")
     log "  ready in ${READY_MS} ms, idle RSS $((idle / 1024)) MiB (anon $((idle_anon / 1024)) MiB)"

@@ -31,33 +31,26 @@ steps=${STEPS:-all}
 [ -x "$dist/bin/tributary-server-start.sh" ] || { echo "build the distribution first: mvn -B -DskipTests package" >&2; exit 1; }
 ls "$lib"/kafka_2.13-*.jar >/dev/null 2>&1 || "$shared/setup.sh"
 mkdir -p "$out"
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 jvm_opts=${XOPTS:-}
 if [ "${LOGCOMP:-0}" = 1 ]; then
   jvm_opts="-XX:+UnlockDiagnosticVMOptions -XX:+LogCompilation -XX:LogFile=$out/comp.xml $jvm_opts"
 fi
-(cd "$out" && TRIBUTARY_JVM_OPTS="$jvm_opts" setsid nohup "$dist/bin/tributary-server-start.sh" \
-    --override "listeners=PLAINTEXT://127.0.0.1:$port" --override "log.dirs=$out/data" \
-    --override group.initial.rebalance.delay.ms=0 > "$out/broker.out" 2>&1 < /dev/null &)
-pid=""
-for _ in $(seq 1 200); do
-  pid=$(pgrep -f -- "log.dirs=$out/data" | head -n 1) && [ -n "$pid" ] && break
-  sleep 0.01
-done
-python3 "$shared/probe.py" "127.0.0.1:$port" --wait 60 --pid "$pid" --interval 5 >/dev/null \
-  || { echo "Tributary did not start; see $out/broker.out" >&2; exit 1; }
+TRIBUTARY_JVM_OPTS=$jvm_opts tributary_start "$out" "$port" || exit 1
+pid=$PID
 trap 'kill -TERM "$pid" 2>/dev/null; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; rm -rf "$out/data"' EXIT
 
 tool=("$tools_java" -Xmx512M -XX:+UseG1GC -Dlog4j2.configurationFile="$shared/config/tools-log4j2.properties" -cp "$lib/*")
 bootstrap=127.0.0.1:$port
 
-# CPU ticks (user + system) of the whole process, and of its JIT compiler threads.
-cpu_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat"; }
+# CPU ticks of the broker's JIT compiler threads.
 jit_ticks() {
   local sum=0 task
   for task in /proc/"$pid"/task/*; do
     case "$(cat "$task/comm" 2>/dev/null)" in
-      C1* | C2*) sum=$((sum + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "$task/stat"))) ;;
+      C1* | C2*) sum=$((sum + $(cpu_ticks "$pid" "${task##*/}"))) ;;
     esac
   done
   echo "$sum"
@@ -69,10 +62,10 @@ step() {  # step NAME TOOL-CLASS ARGS...
   local step_name=$1 cpu0 jit0; shift
   date +%s%N >> "$out/marks"
   echo "$step_name" >> "$out/marks.names"
-  cpu0=$(cpu_ticks); jit0=$(jit_ticks)
+  cpu0=$(cpu_ticks "$pid"); jit0=$(jit_ticks)
   timeout 600 "${tool[@]}" "org.apache.kafka.tools.$@" > "$out/$step_name.log" 2>&1 \
     || echo "$step_name failed; see $out/$step_name.log" >&2
-  line="$line $step_name=$(( ($(cpu_ticks) - cpu0) * tick_ms ))/$(( ($(jit_ticks) - jit0) * tick_ms ))"
+  line="$line $step_name=$(( ($(cpu_ticks "$pid") - cpu0) * tick_ms ))/$(( ($(jit_ticks) - jit0) * tick_ms ))"
 }
 produce() {  # produce NAME TOPIC N SIZE RATE ACKS LINGER
   step "$1" ProducerPerformance --bootstrap-server "$bootstrap" --topic "$2" --num-records "$3" \
@@ -105,5 +98,5 @@ if [ "$steps" != produce ]; then
 fi
 date +%s%N >> "$out/marks"
 echo end >> "$out/marks.names"
-echo "$line total=$(( $(cpu_ticks) * tick_ms ))"
+echo "$line total=$(( $(cpu_ticks "$pid") * tick_ms ))"
 echo "(broker CPU / JIT CPU per step, ms; logs in $out)"
