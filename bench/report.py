@@ -5,7 +5,8 @@ Reads OUTDIR/{tributary,kafka}-rN/perf/summary.tsv and startup.tsv, takes the me
 rounds per broker and step, and prints a Markdown table with the ratios the performance issue
 sets targets for (Tributary / Kafka): throughput >= 1.3x, broker CPU per record <= 0.5x,
 L1 p99/p99.9 <= 0.25x, E2E p99 <= 0.5x, start-to-ready < 500 ms, idle RSS < 1/3 of Kafka's,
-F1 >= 0.7x of Tributary's own P2.
+F1 >= 0.7x of Tributary's own P2. The targets are judged on the first pass (perf/); the steps of
+later passes on the same brokers (perf-passN/, bench/compare.sh with PASSES=N) get a table each.
 """
 import csv
 import glob
@@ -28,10 +29,10 @@ def med(vals):
     return statistics.median(vals) if vals else None
 
 
-def load(broker):
+def load(broker, perf="perf"):
     steps, startup = {}, []
     for run in sorted(glob.glob(os.path.join(out, broker + "-r*"))):
-        summary = os.path.join(run, "perf", "summary.tsv")
+        summary = os.path.join(run, perf, "summary.tsv")
         if os.path.exists(summary):
             with open(summary) as f:
                 for row in csv.DictReader(f, delimiter="\t"):
@@ -64,23 +65,29 @@ def ratio(a, b):
     return None if a is None or b in (None, 0) else a / b
 
 
+def step_table(t_steps, k_steps):
+    """Prints the per-step comparison; returns step -> (rates, CPU per record, p99s and p99.9s)."""
+    print("| step | Tributary rec/s | Kafka rec/s | ratio | Tributary CPU us/rec | Kafka CPU us/rec | ratio "
+          "| Tributary p99 / p99.9 ms | Kafka p99 / p99.9 ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    order = [s for s in t_steps if s != "warmup"] + [s for s in k_steps if s not in t_steps and s != "warmup"]
+    results = {}
+    for step in order:
+        t, k = t_steps.get(step, []), k_steps.get(step, [])
+        tr, kr = stat(t, "rec_per_s"), stat(k, "rec_per_s")
+        tc, kc = cpu_us_per_record(t), cpu_us_per_record(k)
+        results[step] = (tr, kr, tc, kc, stat(t, "p99_ms"), stat(k, "p99_ms"), stat(t, "p999_ms"), stat(k, "p999_ms"))
+        print("| %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |" % (
+            step, fmt(tr), fmt(kr), fmt(ratio(tr, kr), 2), fmt(tc, 2), fmt(kc, 2), fmt(ratio(tc, kc), 2),
+            fmt(stat(t, "p99_ms"), 1), fmt(stat(t, "p999_ms"), 1), fmt(stat(k, "p99_ms"), 1), fmt(stat(k, "p999_ms"), 1)))
+    return results
+
+
 t_steps, t_start = load("tributary")
 k_steps, k_start = load("kafka")
 rounds = max(len(t_start), len(k_start))
 print("## Tributary vs Apache Kafka 4.4 (median of %d rounds, %s)\n" % (rounds, os.path.basename(out)))
-print("| step | Tributary rec/s | Kafka rec/s | ratio | Tributary CPU us/rec | Kafka CPU us/rec | ratio "
-      "| Tributary p99 / p99.9 ms | Kafka p99 / p99.9 ms |")
-print("|---|---|---|---|---|---|---|---|---|")
-order = [s for s in t_steps if s != "warmup"] + [s for s in k_steps if s not in t_steps and s != "warmup"]
-results = {}
-for step in order:
-    t, k = t_steps.get(step, []), k_steps.get(step, [])
-    tr, kr = stat(t, "rec_per_s"), stat(k, "rec_per_s")
-    tc, kc = cpu_us_per_record(t), cpu_us_per_record(k)
-    results[step] = (tr, kr, tc, kc, stat(t, "p99_ms"), stat(k, "p99_ms"), stat(t, "p999_ms"), stat(k, "p999_ms"))
-    print("| %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |" % (
-        step, fmt(tr), fmt(kr), fmt(ratio(tr, kr), 2), fmt(tc, 2), fmt(kc, 2), fmt(ratio(tc, kc), 2),
-        fmt(stat(t, "p99_ms"), 1), fmt(stat(t, "p999_ms"), 1), fmt(stat(k, "p99_ms"), 1), fmt(stat(k, "p999_ms"), 1)))
+results = step_table(t_steps, k_steps)
 
 ts = [med([s[i] for s in t_start]) if t_start else None for i in range(5)]
 ks = [med([s[i] for s in k_start]) if k_start else None for i in range(5)]
@@ -95,7 +102,13 @@ print("| RSS after load MiB (anon) | %s (%s) | %s (%s) | %s |" % (
     fmt(ts[3] and ts[3] / 1024), fmt(ts[4] and ts[4] / 1024), fmt(ks[3] and ks[3] / 1024), fmt(ks[4] and ks[4] / 1024),
     fmt(ratio(ts[3], ks[3]), 2)))
 
-print("\n### Targets\n")
+passes = sorted({os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(out, "*-r*", "perf-pass*", "summary.tsv"))},
+                key=lambda name: int(name[len("perf-pass"):]))
+for perf in passes:
+    print("\n### Pass %s on the same brokers (no warm-up; not the targets' run)\n" % perf[len("perf-pass"):])
+    step_table(load("tributary", perf)[0], load("kafka", perf)[0])
+
+print("\n### Targets (first pass)\n")
 
 
 def check(name, value, ok):
