@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The hop from a network thread into the request ring and onto the handler thread: one
  * request published, handled, and seen back by the publisher (round trip), with the ring's
- * blocking wait strategy as the broker uses it.
+ * wait strategy as the broker uses it: the handler parks on the empty ring after each request,
+ * so each round trip includes waking it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,6 +1,5 @@
 package io.tributary.kernel.pipeline;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
@@ -46,7 +45,7 @@ public final class RequestPipeline implements AutoCloseable {
                     return t;
                 },
                 ProducerType.MULTI,
-                new BlockingWaitStrategy());
+                new ParkingWaitStrategy());
         disruptor.handleEventsWith(new Handler(processor));
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = disruptor.getRingBuffer();
