@@ -6,8 +6,8 @@
 # and the part of it its JIT compiler threads (C1, C2) used, in ms:
 #   NAME warmup=1740/730 P1=2820/1180 ... total=23510
 # Much of each step's CPU is the JIT compiling what became hot during it, and that is what moves
-# the P1-P3 ratios between harness runs (README, "Broker CPU"); run a few brokers per variant,
-# alternating, to compare JVM options or code.
+# the P1-P3 ratios between harness runs (bench/PERFORMANCE.md, the broker CPU target); run a few
+# brokers per variant, alternating, to compare JVM options or code.
 #
 # Env: XOPTS      extra JVM options for the broker (e.g. -XX:CICompilerCount=3)
 #      LOGCOMP=1  the broker writes -XX:+LogCompilation to OUT/comp.xml and this script each step's
