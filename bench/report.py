@@ -65,6 +65,26 @@ def ratio(a, b):
     return None if a is None or b in (None, 0) else a / b
 
 
+def run_cpu(broker, perf="perf"):
+    """Broker CPU seconds over P1-E2E (no warm-up, no F1) of each round."""
+    totals = []
+    for run in sorted(glob.glob(os.path.join(out, broker + "-r*"))):
+        summary = os.path.join(run, perf, "summary.tsv")
+        if os.path.exists(summary):
+            with open(summary) as f:
+                rows = [r for r in csv.DictReader(f, delimiter="\t")
+                        if r["step"] != "warmup" and not r["step"].startswith("F1")]
+            totals.append(sum(num(r.get("broker_cpu_s")) or 0 for r in rows))
+    return totals
+
+
+def run_cpu_row(perf="perf"):
+    t, k = run_cpu("tributary", perf), run_cpu("kafka", perf)
+    span = lambda v: "-" if not v else "%.1f-%.1f s" % (min(v), max(v))
+    print("| broker CPU over P1-E2E (no warm-up, no F1; rounds) | %s | %s | %s |" % (
+        span(t), span(k), fmt(ratio(med(t), med(k)), 2)))
+
+
 def step_table(t_steps, k_steps):
     """Prints the per-step comparison; returns step -> (rates, CPU per record, p99s and p99.9s)."""
     print("| step | Tributary rec/s | Kafka rec/s | ratio | Tributary CPU us/rec | Kafka CPU us/rec | ratio "
@@ -101,12 +121,17 @@ print("| idle RSS MiB (anon) | %s (%s) | %s (%s) | %s |" % (
 print("| RSS after load MiB (anon) | %s (%s) | %s (%s) | %s |" % (
     fmt(ts[3] and ts[3] / 1024), fmt(ts[4] and ts[4] / 1024), fmt(ks[3] and ks[3] / 1024), fmt(ks[4] and ks[4] / 1024),
     fmt(ratio(ts[3], ks[3]), 2)))
+run_cpu_row()
 
 passes = sorted({os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(out, "*-r*", "perf-pass*", "summary.tsv"))},
                 key=lambda name: int(name[len("perf-pass"):]))
 for perf in passes:
     print("\n### Pass %s on the same brokers (no warm-up; not the targets' run)\n" % perf[len("perf-pass"):])
     step_table(load("tributary", perf)[0], load("kafka", perf)[0])
+    print()
+    print("| | Tributary | Kafka | ratio |")
+    print("|---|---|---|---|")
+    run_cpu_row(perf)
 
 print("\n### Targets (first pass)\n")
 
