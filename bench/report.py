@@ -29,19 +29,33 @@ def med(vals):
     return statistics.median(vals) if vals else None
 
 
-def load(broker, perf="perf"):
-    steps, startup = {}, []
+def rounds(broker, perf="perf"):
+    """The summary rows of one broker's pass (perf/, perf-pass2/, ...), a list per round."""
+    result = []
     for run in sorted(glob.glob(os.path.join(out, broker + "-r*"))):
         summary = os.path.join(run, perf, "summary.tsv")
         if os.path.exists(summary):
             with open(summary) as f:
-                for row in csv.DictReader(f, delimiter="\t"):
-                    steps.setdefault(row["step"], []).append(row)
-        st = os.path.join(run, "startup.tsv")
-        if os.path.exists(st):
-            with open(st) as f:
-                startup.append([float(x) for x in f.read().split()])
-    return steps, startup
+                result.append(list(csv.DictReader(f, delimiter="\t")))
+    return result
+
+
+def steps(broker, perf="perf"):
+    """Step name -> its rows over the rounds."""
+    by_step = {}
+    for rows in rounds(broker, perf):
+        for row in rows:
+            by_step.setdefault(row["step"], []).append(row)
+    return by_step
+
+
+def startup(broker):
+    """Each round's startup.tsv: ready ms, idle RSS and anonymous KiB, after-load RSS and anonymous KiB."""
+    result = []
+    for st in sorted(glob.glob(os.path.join(out, broker + "-r*", "startup.tsv"))):
+        with open(st) as f:
+            result.append([float(x) for x in f.read().split()])
+    return result
 
 
 def stat(rows, col):
@@ -67,15 +81,9 @@ def ratio(a, b):
 
 def run_cpu(broker, perf="perf"):
     """Broker CPU seconds over P1-E2E (no warm-up, no F1) of each round."""
-    totals = []
-    for run in sorted(glob.glob(os.path.join(out, broker + "-r*"))):
-        summary = os.path.join(run, perf, "summary.tsv")
-        if os.path.exists(summary):
-            with open(summary) as f:
-                rows = [r for r in csv.DictReader(f, delimiter="\t")
-                        if r["step"] != "warmup" and not r["step"].startswith("F1")]
-            totals.append(sum(num(r.get("broker_cpu_s")) or 0 for r in rows))
-    return totals
+    return [sum(num(r.get("broker_cpu_s")) or 0 for r in rows
+                if r["step"] != "warmup" and not r["step"].startswith("F1"))
+            for rows in rounds(broker, perf)]
 
 
 def run_cpu_row(perf="perf"):
@@ -103,10 +111,10 @@ def step_table(t_steps, k_steps):
     return results
 
 
-t_steps, t_start = load("tributary")
-k_steps, k_start = load("kafka")
-rounds = max(len(t_start), len(k_start))
-print("## Tributary vs Apache Kafka 4.4 (median of %d rounds, %s)\n" % (rounds, os.path.basename(out)))
+t_steps, t_start = steps("tributary"), startup("tributary")
+k_steps, k_start = steps("kafka"), startup("kafka")
+n_rounds = max(len(t_start), len(k_start))
+print("## Tributary vs Apache Kafka 4.4 (median of %d rounds, %s)\n" % (n_rounds, os.path.basename(out)))
 results = step_table(t_steps, k_steps)
 
 ts = [med([s[i] for s in t_start]) if t_start else None for i in range(5)]
@@ -123,11 +131,12 @@ print("| RSS after load MiB (anon) | %s (%s) | %s (%s) | %s |" % (
     fmt(ratio(ts[3], ks[3]), 2)))
 run_cpu_row()
 
-passes = sorted({os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(out, "*-r*", "perf-pass*", "summary.tsv"))},
+passes = sorted({os.path.basename(os.path.dirname(p))
+                 for p in glob.glob(os.path.join(out, "*-r*", "perf-pass*", "summary.tsv"))},
                 key=lambda name: int(name[len("perf-pass"):]))
 for perf in passes:
     print("\n### Pass %s on the same brokers (no warm-up; not the targets' run)\n" % perf[len("perf-pass"):])
-    step_table(load("tributary", perf)[0], load("kafka", perf)[0])
+    step_table(steps("tributary", perf), steps("kafka", perf))
     print()
     print("| | Tributary | Kafka | ratio |")
     print("|---|---|---|---|")

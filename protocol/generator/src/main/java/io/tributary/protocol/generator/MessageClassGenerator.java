@@ -216,11 +216,19 @@ public final class MessageClassGenerator {
         out.blank();
 
         if (!topLevel) {
-            out.open("private void readFields(ByteBuf buf, short version)");
-            emitReadFields(struct);
-            out.close();
-            out.blank();
+            emitHelper("private void readFields(ByteBuf buf, short version)", () -> emitReadFields(struct));
         }
+    }
+
+    /**
+     * A nested struct's private per-element method (its parent calls it for each element): {@code signature} around
+     * what {@code body} emits.
+     */
+    private void emitHelper(String signature, Runnable body) {
+        out.open(signature);
+        body.run();
+        out.close();
+        out.blank();
     }
 
     /** The statements that read {@code struct}'s fields from {@code buf}. */
@@ -436,10 +444,7 @@ public final class MessageClassGenerator {
         out.blank();
 
         if (!topLevel) {
-            out.open("private void writeFields(MessageWriter out, short version)");
-            emitWriteFields(struct);
-            out.close();
-            out.blank();
+            emitHelper("private void writeFields(MessageWriter out, short version)", () -> emitWriteFields(struct));
         }
     }
 
