@@ -353,6 +353,7 @@ public final class Broker implements AutoCloseable {
         if (WARM_UP_STARTED.getAndSet(true)) {
             return;
         }
+        PluginLoader.createModulePathCounters();
         Thread.ofPlatform().daemon().name("tributary-warm-up").start(() -> {
             try {
                 NetworkServer.warmUp();

@@ -41,8 +41,8 @@ public final class Main {
         Broker broker;
         try {
             BrokerConfig config = BrokerConfig.from(props);
-            // Netty's native transport and the random seed load on another core while this one
-            // reads the plugin folders.
+            // Netty's native transport loads on another core while this one reads the plugin
+            // folders.
             Broker.warmUpInBackground();
             PluginLoader plugins = PluginLoader.create(Broker.pluginPath(config));
             broker = Broker.start(config, Time.SYSTEM, plugins);

@@ -69,6 +69,25 @@ public final class PluginLoader {
         return new PluginLoader(sources);
     }
 
+    /**
+     * Has the JDK create the counters of its module-path finder now, on this thread. Call it
+     * before starting a thread that may load classes while this one defines plugin layers.
+     *
+     * <p>HotSpot looks a new JDK performance counter's name up in its list of counters without the
+     * lock that guards additions to the list ({@code Perf_CreateLong} calls
+     * {@code PerfDataManager::exists}), so two threads creating counters at once can crash the JVM
+     * (SIGSEGV in {@code PerfDataList::find_by_name}; seen in CI, and two threads creating
+     * {@code jdk.internal.perf.PerfCounter}s in a loop crash JDK 25 in one run of two). The JDK
+     * creates such counters in class initializers: the class-loading ones on whichever thread first
+     * defines a class outside the AOT cache, the module-path finder's when {@link #create} first
+     * calls {@code ModuleFinder.of}. Making the finder here leaves one initializer, and an
+     * initializer runs on one thread. {@code ModuleFinder.of} with a path reads nothing until a
+     * module is looked up.
+     */
+    public static void createModulePathCounters() {
+        ModuleFinder.of(Path.of(""));
+    }
+
     private static ModuleLayer defineLayer(Path dir) {
         ModuleFinder finder = ModuleFinder.of(dir);
         Set<String> roots =

@@ -23,14 +23,16 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final Map<String, String> config;
+    private final String jvmOptions;
     private Process process;
     private int starts;
 
-    private BrokerProcess(Path home, Path workDir, int port, Map<String, String> config) {
+    private BrokerProcess(Path home, Path workDir, int port, Map<String, String> config, String jvmOptions) {
         this.home = home;
         this.workDir = workDir;
         this.port = port;
         this.config = config;
+        this.jvmOptions = jvmOptions;
     }
 
     /** The unpacked distribution the build produced. */
@@ -44,6 +46,15 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     public static BrokerProcess start(Map<String, String> extraConfig) {
+        return start(extraConfig, "");
+    }
+
+    /**
+     * A broker whose JVM also gets {@code jvmOptions} (space-separated, through
+     * {@code TRIBUTARY_JVM_OPTS}); it runs in {@link #workDir()}, so relative paths in them land
+     * there.
+     */
+    public static BrokerProcess start(Map<String, String> extraConfig, String jvmOptions) {
         try {
             Path work = Files.createTempDirectory("tributary-proc-");
             int port = Ports.next();
@@ -52,7 +63,7 @@ public final class BrokerProcess implements AutoCloseable {
             config.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
             config.put("log.dirs", work.resolve("data").toString());
             config.putAll(extraConfig);
-            BrokerProcess p = new BrokerProcess(distribution(), work, port, config);
+            BrokerProcess p = new BrokerProcess(distribution(), work, port, config, jvmOptions);
             p.launch();
             return p;
         } catch (IOException e) {
@@ -73,7 +84,7 @@ public final class BrokerProcess implements AutoCloseable {
                         workDir.resolve("broker-" + (++starts) + ".log").toFile()));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         // The start script turns Netty's leak detector off for production; tests keep its default.
-        pb.environment().put("TRIBUTARY_JVM_OPTS", "-Dio.netty.leakDetection.level=simple");
+        pb.environment().put("TRIBUTARY_JVM_OPTS", ("-Dio.netty.leakDetection.level=simple " + jvmOptions).trim());
         process = pb.start();
         Await.until("broker on port " + port + " to answer ApiVersions", Duration.ofSeconds(60), this::ready);
     }
