@@ -43,6 +43,9 @@ final class ParkingWaitStrategy implements WaitStrategy {
                 // event handled, and would skip the next request.
                 Thread.interrupted();
             }
+            // Once more after the cursor moved: an interrupt that came before the publish (and
+            // after the last clear) is cleared too, so the handler never runs with it set.
+            Thread.interrupted();
         }
         long available;
         while ((available = dependentSequence.get()) < sequence) {
