@@ -77,7 +77,7 @@ public final class PluginLoader {
      * lock that guards additions to the list ({@code Perf_CreateLong} calls
      * {@code PerfDataManager::exists}), so two threads creating counters at once can crash the JVM
      * (SIGSEGV in {@code PerfDataList::find_by_name}; seen in CI, and two threads creating
-     * {@code jdk.internal.perf.PerfCounter}s in a loop crash JDK 25 in one run of two). The JDK
+     * {@code jdk.internal.perf.PerfCounter}s in a loop crash JDK 25 in 3 runs of 6). The JDK
      * creates such counters in class initializers: the class-loading ones on whichever thread first
      * defines a class outside the AOT cache, the module-path finder's when {@link #create} first
      * calls {@code ModuleFinder.of}. Making the finder here leaves one initializer, and an
