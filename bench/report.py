@@ -9,6 +9,7 @@ F1 >= 0.7x of Tributary's own P2. The targets are judged on the first pass (perf
 later passes on the same brokers (perf-passN/, bench/compare.sh with PASSES=N) get a table each.
 """
 import csv
+import functools
 import glob
 import os
 import statistics
@@ -29,8 +30,10 @@ def med(vals):
     return statistics.median(vals) if vals else None
 
 
+@functools.cache
 def rounds(broker, perf="perf"):
-    """The summary rows of one broker's pass (perf/, perf-pass2/, ...), a list per round."""
+    """The summary rows of one broker's pass (perf/, perf-pass2/, ...), a list per round; read once
+    (steps() and run_cpu() both derive from it)."""
     result = []
     for run in sorted(glob.glob(os.path.join(out, broker + "-r*"))):
         summary = os.path.join(run, perf, "summary.tsv")
